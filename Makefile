@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make serve` (the site) and `make test` (everything checked).
+# Each installs what it needs first (scripts/setup.sh is idempotent).
+export NO_MKDOCS_2_WARNING := 1
+VENV := .venv/bin
+
+.PHONY: setup setup-browser serve build plain-build test approve check lint bench clean
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+serve: setup  ## serve the site on http://127.0.0.1:8000 and rebuild on every edit
+	$(VENV)/mkdocs serve
+
+build: setup  ## build the site into site/ (fails on any failing or drifted snippet)
+	$(VENV)/mkdocs build --strict
+
+test: setup-browser  ## every snippet against its approved output, the strict build, the browser checks
+	$(VENV)/ruff check src hooks tests bench
+	$(VENV)/python -m pytest
+
+approve: setup  ## rewrite approved/ from a real run where it no longer matches; review `git diff approved/`
+	$(VENV)/python -m livenotes approve
+
+check: setup  ## compare every snippet with its approved output
+	$(VENV)/python -m livenotes check
+
+lint: setup
+	$(VENV)/ruff check src hooks tests bench
+	$(VENV)/ruff format --check src hooks tests bench
+
+bench: setup-browser  ## cold/warm/plain builds and the serve edit loop, printed as numbers
+	$(VENV)/python bench/benchmark.py
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,34 @@
+"""MkDocs hook: a thin adapter from MkDocs events to the livenotes engine (see src/livenotes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from livenotes import LiveNotesBuild
+
+# mkdocs serve keeps this module (and so the warm worker) between rebuilds; on_config resets per-build state
+_build = LiveNotesBuild()
+
+
+def on_config(config: Any) -> None:
+    _build.on_config(config)
+
+
+def on_files(files: Any, config: Any) -> Any:
+    return _build.on_files(files, config)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    return _build.on_page_markdown(markdown, page.file.src_uri)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return _build.on_page_content(html)
+
+
+def on_post_build(config: Any) -> None:
+    _build.on_post_build(config.site_dir)
+
+
+def on_shutdown() -> None:
+    _build.on_shutdown()

@@ -1,0 +1,33 @@
+"""livenotes: run the snippets of a MkDocs site at build time, cache their results, check them.
+
+The public API is re-exported here once; the code lives in ``livenotes._internal``.
+"""
+
+from livenotes._internal.approved import Drift, approve, approved_path, check, matches
+from livenotes._internal.directives import Directive, find_directives
+from livenotes._internal.engine import Engine
+from livenotes._internal.errors import SnippetError
+from livenotes._internal.mkdocs_build import LiveNotesBuild
+from livenotes._internal.project import Project
+from livenotes._internal.results import Failure, Figure, Result
+from livenotes._internal.snippet import Options, Snippet, load_snippet
+
+__all__ = [
+    "Directive",
+    "Drift",
+    "Engine",
+    "Failure",
+    "Figure",
+    "LiveNotesBuild",
+    "Options",
+    "Project",
+    "Result",
+    "Snippet",
+    "SnippetError",
+    "approve",
+    "approved_path",
+    "check",
+    "find_directives",
+    "load_snippet",
+    "matches",
+]

@@ -1,0 +1,3 @@
+from livenotes._internal.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""Content-addressed keys: a snippet's key changes when anything that can change its output does.
+
+The key covers the snippet's text, the keys of the snippets it needs, the versions of Python and of
+every installed distribution it imports (with their dependencies), the hashes of the checkpoint
+folders it names, and the engine's own execution code. Nothing here imports torch or transformers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata as metadata
+import json
+import platform
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from .filehashes import FileHashes
+from .project import Project
+from .snippet import Snippet
+
+# Bump when the meaning of a cached result changes in a way the code hash below cannot see.
+CACHE_FORMAT = 1
+_WORKER_SOURCE = Path(__file__).with_name("worker.py")
+_IMPLIED = {"transformers": ("torch",), "sentence-transformers": ("torch",)}
+
+
+@cache
+def _distributions_of_module() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@cache
+def _requirements(dist: str) -> tuple[str, ...]:
+    try:
+        declared = metadata.requires(dist) or []
+    except metadata.PackageNotFoundError:
+        return ()
+    names = []
+    for line in declared:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            names.append(_canonical(req.name))
+    return tuple(names)
+
+
+def library_versions(modules: set[str]) -> dict[str, str]:
+    """Versions of the distributions that provide ``modules``, and of everything they require."""
+    pending = [
+        _canonical(dist)
+        for module in modules
+        if module not in sys.stdlib_module_names
+        for dist in _distributions_of_module().get(module, [])
+    ]
+    # transformers declares no hard dependency on the framework it runs on here
+    pending += [backend for dist in list(pending) for backend in _IMPLIED.get(dist, ())]
+    versions: dict[str, str] = {}
+    while pending:
+        dist = pending.pop()
+        if dist in versions:
+            continue
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+        pending.extend(_requirements(dist))
+    return dict(sorted(versions.items()))
+
+
+def referenced_checkpoints(project: Project, snippet: Snippet) -> list[str]:
+    """String literals that name a model folder: ``checkpoints/...`` or any folder with a config.json."""
+    found = []
+    for literal in snippet.string_literals():
+        if "\n" in literal or len(literal) > 300:
+            continue
+        if literal.startswith("checkpoints/") or (project.root / literal / "config.json").is_file():
+            found.append(literal.rstrip("/"))
+    return sorted(set(found))
+
+
+class KeyMaker:
+    def __init__(self, project: Project, hashes: FileHashes) -> None:
+        self.project = project
+        self.hashes = hashes
+        self._engine = hashlib.sha256(_WORKER_SOURCE.read_bytes()).hexdigest()
+
+    def checkpoint_fingerprint(self, name: str, producers: dict[str, str]) -> str:
+        """A checkpoint made by a snippet is identified by that snippet's key; a shipped one by its files."""
+        if name in producers:
+            return "made-by:" + producers[name]
+        folder = self.project.root / name
+        return self.hashes.of_folder(folder) if folder.is_dir() else "absent"
+
+    def key(
+        self, snippet: Snippet, needed_keys: dict[str, str], producers: dict[str, str]
+    ) -> tuple[str, dict[str, Any]]:
+        """The cache key and the provenance shown with the output."""
+        modules = snippet.imported_modules()
+        checkpoints = {
+            name: self.checkpoint_fingerprint(name, producers) for name in referenced_checkpoints(self.project, snippet)
+        }
+        provenance: dict[str, Any] = {
+            "python": platform.python_version(),
+            "libraries": library_versions(modules),
+            "checkpoints": checkpoints,
+        }
+        material = {
+            "format": CACHE_FORMAT,
+            "engine": self._engine,
+            "snippet": snippet.name,
+            "text": snippet.text,
+            "needs": needed_keys,
+            **provenance,
+        }
+        digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+        return digest, provenance

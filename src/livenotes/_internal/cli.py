@@ -1,0 +1,45 @@
+"""``python -m livenotes run|check|approve [SNIPPET ...]``: the engine without MkDocs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .approved import approve, check
+from .engine import Engine
+from .project import Project
+from .results import Result
+
+
+def _print_progress(index: int, total: int, result: Result) -> None:
+    how = "cache" if result.cached else f"{result.duration:.1f} s"
+    print(f"[{index}/{total}] snippets/{result.snippet}: {result.status} ({how})", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m livenotes", description=__doc__)
+    parser.add_argument("command", choices=["run", "check", "approve"])
+    parser.add_argument("snippets", nargs="*", help="names under snippets/ (default: every snippet)")
+    parser.add_argument("--no-cache", action="store_true", help="run every snippet even when cached")
+    args = parser.parse_args(argv)
+    project = Project.find()
+    engine = Engine(project, use_cache=not args.no_cache)
+    status = 0
+    try:
+        results = engine.run_all(args.snippets or project.all_snippets(), _print_progress)
+        for result in results:
+            if not result.ok:
+                status = 1
+                f = result.failure
+                assert f is not None
+                print(f"FAILED {f.where or result.snippet}: {f.message}\n{f.details}\n", file=sys.stderr)
+            elif args.command == "approve":
+                if approve(project, result):
+                    print(f"approved snippets/{result.snippet} (review the diff of approved/ before committing)")
+            elif args.command == "check" and (drift := check(project, result)) is not None:
+                status = 1
+                print(f"DRIFT snippets/{result.snippet}: {drift.describe()}\n", file=sys.stderr)
+        engine.end_build()
+    finally:
+        engine.close()
+    return status

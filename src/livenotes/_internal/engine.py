@@ -1,0 +1,156 @@
+"""The one way to run a snippet: key it, take it from the cache or run it in the worker, store it.
+
+Used alike by the MkDocs hook, the tests and the command line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from .cache import ResultCache
+from .cache_key import KeyMaker, referenced_checkpoints
+from .errors import SnippetError
+from .filehashes import FileHashes
+from .log import log
+from .project import Project
+from .results import Failure, Figure, Result
+from .snippet import Snippet, load_snippet
+from .worker_client import WorkerClient
+
+Progress = Callable[[int, int, Result], None]
+
+
+class Engine:
+    def __init__(self, project: Project, *, use_cache: bool = True) -> None:
+        self.project = project
+        self.use_cache = use_cache
+        self.cache = ResultCache(project.cache)
+        self.hashes = FileHashes(project.cache / "filehashes.json")
+        self.keys = KeyMaker(project, self.hashes)
+        self.worker = WorkerClient(project.root)
+        self.begin_build()
+
+    # -- per build -----------------------------------------------------------------------------
+    def begin_build(self) -> None:
+        """Forget what the previous build computed (``mkdocs serve`` keeps this object between builds)."""
+        self.results: dict[str, Result] = {}
+        self._keys: dict[str, tuple[str, dict]] = {}
+        self._snippets: dict[str, Snippet] = {}
+        self._producers: dict[str, str] | None = None
+
+    def end_build(self) -> int:
+        """Evict stale cache entries; return how many were removed."""
+        live = {}
+        for name in self.project.all_snippets():
+            try:
+                live[name] = self.key_of(name)[0]
+            except SnippetError:
+                continue
+        self.hashes.save()
+        return self.cache.evict(live)
+
+    def close(self) -> None:
+        self.worker.close()
+
+    # -- snippets and keys ---------------------------------------------------------------------
+    def snippet(self, name: str, where: str | None = None) -> Snippet:
+        if name not in self._snippets:
+            snippet = load_snippet(self.project, name, where)
+            self._snippets[snippet.name] = snippet
+            self._snippets[name] = snippet
+        return self._snippets[name]
+
+    def producers(self) -> dict[str, str]:
+        """Checkpoint folder → the snippet that writes it (from ``# livenotes: produces=...``)."""
+        if self._producers is None:
+            self._producers = {}
+            for name in self.project.all_snippets():
+                try:
+                    for folder in self.snippet(name).options.produces:
+                        self._producers[folder.rstrip("/")] = name
+                except SnippetError:
+                    continue
+        return self._producers
+
+    def needs(self, snippet: Snippet) -> list[str]:
+        """Declared needs, plus the snippets that make the checkpoints this one names."""
+        made_by = self.producers()
+        found = list(snippet.options.needs)
+        for folder in referenced_checkpoints(self.project, snippet):
+            maker = made_by.get(folder)
+            if maker and maker != snippet.name and maker not in found:
+                found.append(maker)
+        return found
+
+    def key_of(self, name: str, _chain: tuple[str, ...] = ()) -> tuple[str, dict]:
+        snippet = self.snippet(name)
+        if snippet.name in _chain:
+            raise SnippetError("needs form a cycle: " + " → ".join((*_chain, snippet.name)), snippet.display_path)
+        if snippet.name not in self._keys:
+            needed = {need: self.key_of(need, (*_chain, snippet.name))[0] for need in self.needs(snippet)}
+            makers = self.producers()
+            made_by = {
+                folder: self.key_of(makers[folder], (*_chain, snippet.name))[0]
+                for folder in referenced_checkpoints(self.project, snippet)
+                if makers.get(folder, snippet.name) != snippet.name
+            }
+            self._keys[snippet.name] = self.keys.key(snippet, needed, made_by)
+        return self._keys[snippet.name]
+
+    # -- running -------------------------------------------------------------------------------
+    def result(self, name: str, where: str | None = None) -> Result:
+        """The result of a snippet in this build, running what it needs first."""
+        try:
+            snippet = self.snippet(name, where)
+            key, provenance = self.key_of(snippet.name)
+        except SnippetError as error:
+            return Result(snippet=name, key="", failure=Failure("invalid", error.message, error.where or where))
+        if snippet.name in self.results:
+            return self.results[snippet.name]
+        for need in self.needs(snippet):
+            upstream = self.result(need)
+            if not upstream.ok:
+                failed = Result(
+                    snippet.name,
+                    key,
+                    provenance=provenance,
+                    failure=Failure("invalid", f"it needs snippets/{need}, which failed", snippet.display_path),
+                )
+                self.results[snippet.name] = failed
+                return failed
+        cached = self.cache.get(snippet.name, key) if self.use_cache else None
+        result = cached or self._execute(snippet, key, provenance)
+        if result.ok and not result.cached:
+            self.cache.put(result)
+        self.results[snippet.name] = result
+        return result
+
+    def run_all(self, names: Iterable[str], progress: Progress | None = None) -> list[Result]:
+        names = list(dict.fromkeys(names))
+        done = []
+        for index, name in enumerate(names, 1):
+            result = self.result(name)
+            done.append(result)
+            if progress:
+                progress(index, len(names), result)
+        return done
+
+    def _execute(self, snippet: Snippet, key: str, provenance: dict) -> Result:
+        log.info("livenotes: running %s", snippet.display_path)
+        started = time.perf_counter()
+        reply = self.worker.run(snippet)
+        failure = reply.get("failure")
+        return Result(
+            snippet=snippet.name,
+            key=key,
+            stdout=reply.get("stdout", ""),
+            display=reply.get("display"),
+            stderr=reply.get("stderr", ""),
+            figures=[Figure(**f) for f in reply.get("figures", [])],
+            failure=Failure(**failure) if failure else None,
+            duration=reply.get("duration", time.perf_counter() - started),
+            loads=reply.get("loads", []),
+            peak_rss_kb=reply.get("peak_rss_kb", 0),
+            provenance=provenance,
+        )

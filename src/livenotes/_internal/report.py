@@ -1,0 +1,74 @@
+"""The build report: every snippet with its pages, status, duration and cache hit or miss."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .approved import Drift
+from .atomic import write_atomic
+from .results import Result
+
+
+@dataclass
+class Row:
+    result: Result
+    drift: Drift | None
+    pages: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if not self.result.ok:
+            return self.result.status
+        return "drift" if self.drift is not None else "ok"
+
+    def to_json(self) -> dict:
+        r = self.result
+        return {
+            "snippet": f"snippets/{r.snippet}",
+            "pages": self.pages,
+            "status": self.status,
+            "duration_s": round(r.duration, 3),
+            "cache": "hit" if r.cached else "miss",
+            "key": r.key,
+            "loads": r.loads,
+            "failure": r.failure.__dict__ if r.failure else None,
+        }
+
+
+def write_json(rows: list[Row], path: Path, summary: dict) -> None:
+    data = {"summary": summary, "snippets": [row.to_json() for row in rows]}
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2).encode())
+
+
+def markdown_table(rows: list[Row]) -> str:
+    if not rows:
+        return "*(このビルドでは実行されたスニペットがありません)*\n"
+    lines = [
+        "| スニペット | ページ | 状態 | 実行時間 | キャッシュ |",
+        "| --- | --- | --- | ---: | --- |",
+    ]
+    for row in rows:
+        pages = "<br>".join(f"`{page}`" for page in row.pages) or "—"
+        cache = "ヒット" if row.result.cached else "実行"
+        lines.append(
+            f"| `snippets/{row.result.snippet}` | {pages} | {row.status} | {row.result.duration:.2f} s | {cache} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def summarize(rows: list[Row], wall_seconds: float, worker_starts: int) -> dict:
+    results = [row.result for row in rows]
+    return {
+        "snippets": len(rows),
+        "ok": sum(row.status == "ok" for row in rows),
+        "failed": sum(not r.ok for r in results),
+        "drift": sum(row.status == "drift" for row in rows),
+        "cache_hits": sum(r.cached for r in results),
+        "executed": sum(not r.cached for r in results),
+        "checkpoint_loads": sum(len(r.loads) for r in results if not r.cached),
+        "worker_starts": worker_starts,
+        "execution_wall_s": round(wall_seconds, 3),
+        "worker_peak_rss_mb": round(max((r.peak_rss_kb for r in results if not r.cached), default=0) / 1024, 1),
+    }

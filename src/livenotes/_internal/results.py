@@ -1,0 +1,66 @@
+"""What running a snippet gives: output, figures, failure, provenance. Plain data, JSON round-trip."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Figure:
+    png_base64: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str  # "error" | "timeout" | "crash" | "invalid"
+    message: str  # one line, e.g. "ZeroDivisionError: division by zero"
+    where: str | None  # "snippets/x.py:12" when known
+    details: str = ""  # the traceback's tail, or the worker's last words
+
+
+@dataclass
+class Result:
+    snippet: str
+    key: str
+    stdout: str = ""
+    display: str | None = None  # repr of a trailing bare expression, as a notebook shows it
+    stderr: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    failure: Failure | None = None
+    duration: float = 0.0
+    loads: list[str] = field(default_factory=list)  # checkpoints read from disk while running
+    peak_rss_kb: int = 0
+    provenance: dict[str, Any] = field(default_factory=dict)
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.failure is None else self.failure.kind
+
+    def text(self) -> str:
+        """The text that approved outputs are compared with: stdout, the displayed value, one line per figure."""
+        parts = [self.stdout]
+        if self.display is not None:
+            parts.append(self.display + "\n")
+        parts.extend(f"[figure {i}: {f.width}x{f.height} png]\n" for i, f in enumerate(self.figures, 1))
+        return "".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("cached")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        data = dict(data)
+        data["figures"] = [Figure(**f) for f in data.get("figures", [])]
+        if data.get("failure"):
+            data["failure"] = Failure(**data["failure"])
+        return cls(**data)
