@@ -25,7 +25,8 @@ ax.set_xticks(range(len(sentences)), [f"S{i + 1}" for i in range(len(sentences))
 ax.set_yticks(range(len(sentences)), [f"S{i + 1}: {s}" for i, s in enumerate(sentences)])
 for i in range(len(sentences)):
     for j in range(len(sentences)):
-        ax.text(j, i, f"{similarity[i, j]:.2f}", ha="center", va="center")
+        value = similarity[i, j]
+        ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="white" if value > 0.6 else "black")
 fig.colorbar(image, ax=ax, label="cosine similarity")
 fig.tight_layout()
 plt.show()

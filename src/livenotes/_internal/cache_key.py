@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata as metadata
 import json
+import os
 import platform
 import re
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from .atomic import write_atomic
 from .filehashes import FileHashes
 from .project import Project
 from .snippet import Snippet
@@ -78,6 +80,48 @@ def library_versions(modules: set[str]) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
+def _environment_fingerprint() -> str:
+    """Changes whenever a distribution is installed, removed or upgraded (dist-info names carry versions)."""
+    names = []
+    for entry in sys.path:
+        try:
+            names += [n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info"))]
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+
+
+class VersionBook:
+    """``library_versions`` remembered on disk while the installed distributions stay the same.
+
+    Reading every distribution's metadata costs about a second; a warm build must not pay it.
+    """
+
+    def __init__(self, store: Path) -> None:
+        self._store = store
+        self._fingerprint = _environment_fingerprint()
+        try:
+            data = json.loads(store.read_text())
+            known = data["known"] if data.get("fingerprint") == self._fingerprint else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            known = {}
+        self._known: dict[str, dict[str, str]] = known
+        self._dirty = False
+
+    def versions(self, modules: set[str]) -> dict[str, str]:
+        wanted = ",".join(sorted(modules))
+        if wanted not in self._known:
+            self._known[wanted] = library_versions(modules)
+            self._dirty = True
+        return self._known[wanted]
+
+    def save(self) -> None:
+        if self._dirty:
+            data = {"fingerprint": self._fingerprint, "known": self._known}
+            write_atomic(self._store, json.dumps(data).encode())
+            self._dirty = False
+
+
 def referenced_checkpoints(project: Project, snippet: Snippet) -> list[str]:
     """String literals that name a model folder: ``checkpoints/...`` or any folder with a config.json."""
     found = []
@@ -93,6 +137,7 @@ class KeyMaker:
     def __init__(self, project: Project, hashes: FileHashes) -> None:
         self.project = project
         self.hashes = hashes
+        self.book = VersionBook(project.cache / "libraries.json")
         self._engine = hashlib.sha256(_WORKER_SOURCE.read_bytes()).hexdigest()
 
     def checkpoint_fingerprint(self, name: str, producers: dict[str, str]) -> str:
@@ -112,7 +157,7 @@ class KeyMaker:
         }
         provenance: dict[str, Any] = {
             "python": platform.python_version(),
-            "libraries": library_versions(modules),
+            "libraries": self.book.versions(modules),
             "checkpoints": checkpoints,
         }
         material = {
@@ -125,3 +170,7 @@ class KeyMaker:
         }
         digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
         return digest, provenance
+
+    def save(self) -> None:
+        self.hashes.save()
+        self.book.save()

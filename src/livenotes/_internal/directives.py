@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_DIRECTIVE = re.compile(r"""^[ ]{0,3}\{%\s*(?P<kind>run|build_report)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$""")
-_LOOKS_LIKE_DIRECTIVE = re.compile(r"^[ ]{0,3}\{%.*%\}\s*$")
+_DIRECTIVE = re.compile(r"""^\s*\{%\s*(?P<kind>run|build_report)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$""")
+_LOOKS_LIKE_DIRECTIVE = re.compile(r"^\s*\{%.*%\}\s*$")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 
 

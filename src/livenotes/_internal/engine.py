@@ -26,8 +26,7 @@ class Engine:
         self.project = project
         self.use_cache = use_cache
         self.cache = ResultCache(project.cache)
-        self.hashes = FileHashes(project.cache / "filehashes.json")
-        self.keys = KeyMaker(project, self.hashes)
+        self.keys = KeyMaker(project, FileHashes(project.cache / "filehashes.json"))
         self.worker = WorkerClient(project.root)
         self.begin_build()
 
@@ -47,7 +46,7 @@ class Engine:
                 live[name] = self.key_of(name)[0]
             except SnippetError:
                 continue
-        self.hashes.save()
+        self.keys.save()
         return self.cache.evict(live)
 
     def close(self) -> None:

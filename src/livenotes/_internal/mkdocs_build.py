@@ -62,7 +62,7 @@ class LiveNotesBuild:
 
     def on_files(self, files: Any, config: Any) -> Any:
         assert self.engine is not None
-        if self.execute and files.get_file_from_path(REPORT_JSON) is None:
+        if files.get_file_from_path(REPORT_JSON) is None:
             # registered now so pages may link to it; on_post_build writes the real report over it
             files.append(File.generated(config, REPORT_JSON, content="{}"))
         embeddings: list[_Embedding] = []

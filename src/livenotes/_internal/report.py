@@ -60,15 +60,16 @@ def markdown_table(rows: list[Row]) -> str:
 
 def summarize(rows: list[Row], wall_seconds: float, worker_starts: int) -> dict:
     results = [row.result for row in rows]
+    ran = [r for r in results if not r.cached and (r.failure is None or r.failure.kind != "invalid")]
     return {
         "snippets": len(rows),
         "ok": sum(row.status == "ok" for row in rows),
         "failed": sum(not r.ok for r in results),
         "drift": sum(row.status == "drift" for row in rows),
         "cache_hits": sum(r.cached for r in results),
-        "executed": sum(not r.cached for r in results),
-        "checkpoint_loads": sum(len(r.loads) for r in results if not r.cached),
+        "executed": len(ran),
+        "checkpoint_loads": sum(len(r.loads) for r in ran),
         "worker_starts": worker_starts,
         "execution_wall_s": round(wall_seconds, 3),
-        "worker_peak_rss_mb": round(max((r.peak_rss_kb for r in results if not r.cached), default=0) / 1024, 1),
+        "worker_peak_rss_mb": round(max((r.peak_rss_kb for r in ran), default=0) / 1024, 1),
     }

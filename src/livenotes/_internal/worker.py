@@ -28,11 +28,13 @@ from typing import Any
 MAX_OUTPUT_CHARS = 200_000
 
 
-class IncompleteCheckpoint(RuntimeError):
+# Not RuntimeError/ValueError/OSError: pipeline() catches those and silently tries another model class
+# (for a checkpoint without its task head, the bare encoder), which would hide the problem.
+class IncompleteCheckpoint(Exception):
     """A checkpoint loaded with missing, unexpected-shape or newly initialised weights."""
 
 
-class RefusedCheckpoint(RuntimeError):
+class RefusedCheckpoint(Exception):
     """A load this build does not allow (remote code, pickle weights)."""
 
 
@@ -150,7 +152,8 @@ def _collect_figures() -> list[dict]:
     figures = []
     for number in plt.get_fignums():
         buffer = io.BytesIO()
-        plt.figure(number).savefig(buffer, format="png", metadata={"Software": None})
+        # like a notebook's inline figures: cropped to what was drawn, so no label is cut off
+        plt.figure(number).savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         png = buffer.getvalue()
         width, height = _png_size(png)
         import base64

@@ -49,6 +49,7 @@ class WorkerClient:
         self._process: subprocess.Popen[bytes] | None = None
         self._replies: int | None = None
         self._buffer = b""
+        self._ended = False  # the last read met end of file (a death), not a timeout
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
         self.starts = 0
 
@@ -104,7 +105,7 @@ class WorkerClient:
         reply = self._read_reply(snippet.options.timeout + GRACE)
         if reply is not None:
             return reply
-        if self.running:
+        if not self._ended:
             failure = self._failure_after_death(
                 "timeout",
                 f"no result after {snippet.options.timeout:g} s: the worker was stopped and will be restarted",
@@ -119,6 +120,7 @@ class WorkerClient:
 
     def _read_reply(self, timeout: float) -> dict[str, Any] | None:
         assert self._replies is not None
+        self._ended = False
         deadline = time.monotonic() + timeout
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
@@ -129,6 +131,7 @@ class WorkerClient:
                 return None
             chunk = os.read(self._replies, 1 << 16)
             if not chunk:  # end of file: the worker is gone
+                self._ended = True
                 return None
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)

@@ -1,0 +1,78 @@
+"""Shared fixtures: the real project, a scratch project with its own engine, a site built once."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from livenotes import Engine, Project, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+MINILM = ROOT / "checkpoints" / "all-MiniLM-L6-v2"
+_names = itertools.count()
+
+
+class Scratch:
+    """A throw-away project (its own snippets/, approved/, cache) that shares the real checkpoints."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for folder in ("snippets", "approved", "docs", "checkpoints"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / "checkpoints" / "all-MiniLM-L6-v2").symlink_to(MINILM)
+        self.project = Project(root)
+        self.engine = Engine(self.project)
+
+    def write(self, code: str, name: str | None = None) -> str:
+        name = name or f"case_{next(_names)}.py"
+        path = self.root / "snippets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+        return name
+
+    def run(self, code: str, name: str | None = None) -> Result:
+        """Write a snippet and run it in a new build of the scratch engine."""
+        name = self.write(code, name)
+        self.engine.begin_build()
+        return self.engine.result(name)
+
+
+@pytest.fixture(scope="session")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scratch]:
+    project = Scratch(tmp_path_factory.mktemp("scratch"))
+    yield project
+    project.engine.close()
+
+
+@pytest.fixture(scope="session")
+def project_engine() -> Iterator[Engine]:
+    """The real project's engine, sharing the real cache (a fresh clone simply computes everything)."""
+    engine = Engine(Project(ROOT))
+    yield engine
+    engine.close()
+
+
+def mkdocs(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        timeout=1200,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once with --strict into a temporary folder."""
+    site = tmp_path_factory.mktemp("site")
+    done = mkdocs("build", "--strict", "--site-dir", str(site), cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return site

@@ -1,0 +1,124 @@
+"""The built site in Debian's Chromium: executed output, the figure, mermaid, Japanese search, no third party."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[1] / "test-results"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run `make setup-browser` (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Traffic:
+    """Every request a page makes: which hosts, and which failed."""
+
+    def __init__(self, page: object, origin: str) -> None:
+        self.origin = urlparse(origin).netloc
+        self.hosts: set[str] = set()
+        self.failed: list[str] = []
+        page.on("request", lambda r: self.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: self.failed.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
+
+    def assert_clean(self) -> None:
+        assert self.failed == []
+        assert self.hosts <= {self.origin}, f"requests to other hosts: {sorted(self.hosts - {self.origin})}"
+
+
+@pytest.fixture()
+def page(browser: object, site_url: str) -> Iterator[tuple[object, Traffic]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
+    tab = context.new_page()
+    traffic = Traffic(tab, site_url)
+    yield tab, traffic
+    context.close()
+
+
+def test_the_page_shows_the_executed_output_and_the_heatmap(page: tuple, site_url: str) -> None:
+    tab, traffic = page
+    tab.goto(f"{site_url}/feature-extraction/", wait_until="networkidle")
+    output = tab.locator(".livenotes-output", has_text="埋め込みの形")
+    assert output.is_visible()
+    assert "0.69" in output.inner_text()
+    image = tab.locator(".livenotes-figure img").first
+    image.scroll_into_view_if_needed()
+    image.evaluate("img => img.decode()")
+    assert image.evaluate("img => img.naturalWidth") == int(image.get_attribute("width") or 0) > 300
+    SHOTS.mkdir(exist_ok=True)
+    output.screenshot(path=str(SHOTS / "feature-extraction-output.png"))
+    tab.screenshot(path=str(SHOTS / "feature-extraction.png"), full_page=True)
+    traffic.assert_clean()
+
+
+def test_mermaid_renders_from_the_shipped_script(page: tuple, site_url: str) -> None:
+    tab, traffic = page
+    tab.goto(f"{site_url}/maintainers/engine/", wait_until="networkidle")
+    diagram = tab.locator("div.mermaid").first
+    diagram.wait_for(timeout=15000)
+    assert tab.locator("pre.mermaid").count() == 0  # raw text would mean mermaid never ran
+    box = diagram.bounding_box()
+    assert box is not None and box["height"] > 100
+    diagram.screenshot(path=str(SHOTS / "engine-diagram.png"))
+    traffic.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("word", "page_path"), [("類似度", "feature-extraction/"), ("ワーカープロセス", "maintainers/engine/")]
+)
+def test_japanese_search_finds_the_page(page: tuple, site_url: str, word: str, page_path: str) -> None:
+    tab, traffic = page
+    tab.goto(f"{site_url}/", wait_until="networkidle")
+    tab.locator("label.md-search__icon, .md-search__input").first.click()
+    box = tab.locator(".md-search__input")
+    box.press_sequentially(word, delay=50)
+    # Playwright inserts non-ASCII text without key events; Material searches on keyup, as after an IME commit
+    box.press("End")
+    first = tab.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    links = tab.locator(".md-search-result__item a").evaluate_all("as => as.map(a => a.href)")
+    assert any(page_path in link for link in links), links
+    tab.screenshot(path=str(SHOTS / f"search-{page_path.strip('/').replace('/', '-')}.png"))
+    traffic.assert_clean()

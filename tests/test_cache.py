@@ -1,0 +1,131 @@
+"""Cache keys and invalidation: what changes a key, what does not, and a cache that survives abuse."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from livenotes import Engine, Project, Result
+from livenotes._internal import cache_key
+from livenotes._internal.cache import ResultCache
+from tests.conftest import Scratch
+
+
+def _key(scratch: Scratch, name: str) -> str:
+    scratch.engine.begin_build()
+    return scratch.engine.key_of(name)[0]
+
+
+def test_the_key_follows_text_needs_checkpoints_and_versions(scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = scratch.root / "checkpoints" / "tiny"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.json").write_text('{"a": 1}')
+    upstream = scratch.write("print('up')\n", "keys/up.py")
+    down = scratch.write("# livenotes: needs=keys/up.py\nimport numpy\nprint('checkpoints/tiny')\n", "keys/down.py")
+    base = _key(scratch, down)
+    assert _key(scratch, down) == base  # nothing changed, same key
+
+    scratch.write("print('up, changed')\n", upstream)
+    after_upstream = _key(scratch, down)
+    assert after_upstream != base
+
+    (folder / "config.json").write_text('{"a": 2}')
+    after_checkpoint = _key(scratch, down)
+    assert after_checkpoint != after_upstream
+
+    book = scratch.engine.keys.book
+    real = book.versions
+    monkeypatch.setattr(book, "versions", lambda modules: {**real(modules), "numpy": "0.0.1"})
+    assert _key(scratch, down) != after_checkpoint
+    monkeypatch.undo()
+
+    scratch.write("# livenotes: needs=keys/up.py\nimport numpy\nprint('checkpoints/tiny')  # same code\n", down)
+    assert _key(scratch, down) != after_checkpoint
+
+
+def test_a_checkpoint_made_by_a_snippet_makes_that_snippet_a_dependency(scratch: Scratch) -> None:
+    maker = scratch.write("# livenotes: produces=checkpoints/made\nprint('training')\n", "made/maker.py")
+    user = scratch.write("print('loading', 'checkpoints/made')\n", "made/user.py")
+    scratch.engine.begin_build()
+    assert scratch.engine.needs(scratch.engine.snippet(user)) == [maker]
+    before = scratch.engine.key_of(user)[0]
+    scratch.write("# livenotes: produces=checkpoints/made\nprint('training longer')\n", maker)
+    assert _key(scratch, user) != before
+
+
+def test_remembered_versions_are_forgotten_when_the_environment_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = cache_key.VersionBook(tmp_path / "libraries.json")
+    assert "numpy" in book.versions({"numpy"})
+    book.save()
+    monkeypatch.setattr(cache_key, "library_versions", lambda modules: {"numpy": "0.0.1"})
+    assert cache_key.VersionBook(tmp_path / "libraries.json").versions({"numpy"})["numpy"] != "0.0.1"
+    monkeypatch.setattr(cache_key, "_environment_fingerprint", lambda: "another environment")
+    assert cache_key.VersionBook(tmp_path / "libraries.json").versions({"numpy"}) == {"numpy": "0.0.1"}
+
+
+def test_only_the_version_of_imported_libraries_and_their_dependencies_counts() -> None:
+    versions = cache_key.library_versions({"transformers", "json"})
+    assert {"transformers", "torch", "tokenizers", "huggingface-hub"} <= versions.keys()
+    assert "matplotlib" not in versions and "json" not in versions
+
+
+def test_an_unchanged_snippet_is_never_run_again(scratch: Scratch) -> None:
+    name = scratch.write("print('once')\n")
+    first = scratch.run("print('once')\n", name)
+    assert first.ok and not first.cached
+    fresh = Engine(scratch.project)  # a new build process: same cache, no worker yet
+    try:
+        again = fresh.result(name)
+        assert again.cached and again.stdout == "once\n"
+        assert fresh.worker.starts == 0
+    finally:
+        fresh.close()
+
+
+def test_a_corrupted_entry_is_recomputed(scratch: Scratch) -> None:
+    name = scratch.write("print('fine')\n")
+    result = scratch.run("print('fine')\n", name)
+    entry = next((scratch.project.cache / "results").glob(f"{name.removesuffix('.py')}--*.json"))
+    entry.write_text('{"snippet": "trunc')
+    again = scratch.run("print('fine')\n", name)
+    assert again.ok and not again.cached and again.stdout == "fine\n" and again.key == result.key
+    assert json.loads(entry.read_text())["stdout"] == "fine\n"
+
+
+def test_stale_entries_are_evicted_at_the_end_of_a_build(scratch: Scratch) -> None:
+    name = scratch.write("print(1)\n")
+    scratch.run("print(1)\n", name)
+    scratch.run("print(2)\n", name)
+    removed = scratch.engine.end_build()
+    entries = list((scratch.project.cache / "results").glob(f"{name.removesuffix('.py')}--*.json"))
+    assert removed >= 1 and len(entries) == 1
+    assert json.loads(entries[0].read_text())["stdout"] == "2\n"
+
+
+def _hammer(folder: str, rounds: int) -> int:
+    cache = ResultCache(Path(folder))
+    bad = 0
+    for i in range(rounds):
+        cache.put(Result("same.py", "k" * 64, stdout="x" * (1000 + i % 7)))
+        got = cache.get("same.py", "k" * 64)
+        bad += got is None or not got.stdout.startswith("x")
+    return bad
+
+
+def test_two_writers_on_one_cache_never_see_a_torn_entry(tmp_path: Path) -> None:
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        bad = pool.starmap(_hammer, [(str(tmp_path), 300), (str(tmp_path), 300)])
+    assert bad == [0, 0]
+    assert not [p for p in (tmp_path / "results").iterdir() if p.suffix != ".json"]  # no temp files left
+
+
+def test_project_layout_lists_snippets_but_not_helpers(tmp_path: Path) -> None:
+    (tmp_path / "snippets" / "a").mkdir(parents=True)
+    for name in ("a/x.py", "a/_helper.py", "b.py"):
+        (tmp_path / "snippets" / name).write_text("")
+    assert Project(tmp_path).all_snippets() == ["a/x.py", "b.py"]

@@ -1,0 +1,167 @@
+"""Whole builds: the real site with --strict, and small sites whose snippets go wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, mkdocs
+from tests.sites import make_site
+
+pytestmark = pytest.mark.slow
+
+BROKEN_PAGE = """# ページ
+
+{% run "good.py" %}
+{% run "bad.py" %}
+{% run "../outside.py" %}
+{% run "missing.py" %}
+{% run "drifted.py" %}
+"""
+BROKEN_SNIPPETS = {
+    "good.py": "print('こんにちは')\n",
+    "bad.py": "x = 0\nprint(1 / x)\n",
+    "drifted.py": "print(41 + 1)\n",
+}
+BROKEN_APPROVED = {"good.txt": "こんにちは\n", "drifted.txt": "41\n"}
+
+
+def test_the_real_site_builds_strictly_with_every_output(built_site: Path) -> None:
+    report = json.loads((built_site / "livenotes-report.json").read_text())
+    assert report["summary"]["failed"] == 0 and report["summary"]["drift"] == 0
+    assert {row["status"] for row in report["snippets"]} == {"ok"}
+    page = (built_site / "feature-extraction" / "index.html").read_text()
+    assert "埋め込みの形: (4, 384)" in page
+    assert 'src="data:image/png;base64,' in page
+    assert "livenotes-failure" not in page and "livenotes-provenance" in page
+    assert "key " in page and "transformers 5." in page
+    report_page = (built_site / "maintainers" / "build-report" / "index.html").read_text()
+    assert "snippets/feature_extraction/sentence_similarity.py" in report_page
+
+
+def test_a_warm_build_imports_neither_torch_nor_transformers(built_site: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "build_probe.py"), "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["exit_code"] == 0, done.stderr[-3000:]
+    assert probe["heavy_imports"] == []
+    summary = json.loads((tmp_path / "site" / "livenotes-report.json").read_text())["summary"]
+    assert summary["executed"] == 0 and summary["cache_hits"] == summary["snippets"] > 0
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("broken")
+    (root / "outside.py").write_text("print('never')\n")
+    return make_site(root, BROKEN_PAGE, BROKEN_SNIPPETS, BROKEN_APPROVED)
+
+
+def test_a_strict_build_fails_and_names_every_problem(broken_site: Path) -> None:
+    done = mkdocs("build", "--strict", cwd=broken_site)
+    assert done.returncode != 0
+    log = done.stderr + done.stdout
+    assert "snippets/bad.py:2: ZeroDivisionError: division by zero (embedded in docs/index.md:4)" in log
+    assert "print(1 / x)" in log  # the traceback's tail
+    assert re.search(r"docs/index.md:5: snippet path '../outside.py' is outside snippets/", log)
+    assert re.search(r"docs/index.md:6: snippet 'missing.py' does not exist", log)
+    assert "snippets/drifted.py (embedded in docs/index.md:7): output differs from approved/drifted.txt" in log
+    assert "-41" in log and "+42" in log
+    assert "Aborted with 4 warnings in strict mode" in log
+
+
+def test_a_lenient_build_still_renders_the_page_with_the_errors_on_it(broken_site: Path) -> None:
+    done = mkdocs("build", "--site-dir", "lenient", cwd=broken_site)
+    assert done.returncode == 0, done.stderr
+    page = (broken_site / "lenient" / "index.html").read_text()
+    assert "こんにちは" in page
+    assert page.count("livenotes-failure") == 3
+    assert "ZeroDivisionError: division by zero" in page and "承認済みの出力と異なります" in page
+    assert "never" not in page
+
+
+def test_two_builds_at_once_share_one_cache(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        '# p\n\n{% run "a.py" %}\n\n{% run "b.py" %}\n',
+        {"a.py": "print('a')\n", "b.py": "import time\ntime.sleep(0.5)\nprint('b')\n"},
+        {"a.txt": "a\n", "b.txt": "b\n"},
+    )
+    builds = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", out],
+            cwd=site,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for out in ("one", "two")
+    ]
+    for build in builds:
+        _, err = build.communicate(timeout=600)
+        assert build.returncode == 0, err
+    for out in ("one", "two"):
+        page = (site / out / "index.html").read_text()
+        assert '<pre class="livenotes-stdout"><code>a\n' in page and "<code>b\n" in page
+    entries = list((site / ".cache" / "livenotes" / "results").iterdir())
+    assert sorted(p.name.split("--")[0] for p in entries) == ["a", "b"]
+    assert all(json.loads(p.read_text())["stdout"] in ("a\n", "b\n") for p in entries)
+    third = mkdocs("build", "--strict", "--site-dir", "three", cwd=site)
+    assert "2 from cache, 0 executed" in third.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch_until(url: str, wanted: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = response.read().decode()
+            if wanted in text:
+                return text
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{wanted!r} never appeared at {url}; last page:\n{text[-2000:]}")
+
+
+def test_serve_shows_the_error_keeps_serving_and_picks_up_the_fix(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path, '# p\n\n{% run "a.py" %}\n', {"a.py": "raise ValueError('まだ直していない')\n"}, {"a.txt": "ok\n"}
+    )
+    port = _free_port()
+    with subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            page = _fetch_until(url, "livenotes-failure", 120)
+            assert "ValueError: まだ直していない" in page
+            (site / "snippets" / "a.py").write_text("print('ok')\n")
+            page = _fetch_until(url, '<pre class="livenotes-stdout"><code>ok', 60)
+            assert "livenotes-failure" not in page
+        finally:
+            server.terminate()

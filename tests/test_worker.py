@@ -1,0 +1,84 @@
+"""Bad snippets: each fails alone, says where, and leaves the worker (or a fresh one) ready for the next."""
+
+from __future__ import annotations
+
+from livenotes._internal.render import output_html
+from tests.conftest import Scratch
+
+GOOD = "print('still here')\n"
+
+
+def _next_one_still_runs(scratch: Scratch) -> None:
+    result = scratch.run(GOOD)
+    assert result.ok and result.stdout == "still here\n"
+
+
+def test_stdout_stderr_and_the_trailing_expression_are_kept_apart(scratch: Scratch) -> None:
+    result = scratch.run("import sys\nprint('out')\nprint('err', file=sys.stderr)\n{'a': 1}\n")
+    assert (result.stdout, result.stderr, result.display) == ("out\n", "err\n", "{'a': 1}")
+
+
+def test_a_snippet_that_raises_names_its_file_and_line(scratch: Scratch) -> None:
+    name = scratch.write("x = 1\n\ny = x / 0\n")
+    scratch.engine.begin_build()
+    result = scratch.engine.result(name)
+    assert result.failure is not None and result.failure.kind == "error"
+    assert result.failure.where == f"snippets/{name}:3"
+    assert result.failure.message == "ZeroDivisionError: division by zero"
+    assert "y = x / 0" in result.failure.details and "worker.py" not in result.failure.details
+    _next_one_still_runs(scratch)
+
+
+def test_a_hang_is_stopped_at_its_timeout_and_the_worker_restarts(scratch: Scratch) -> None:
+    starts = scratch.engine.worker.starts
+    name = scratch.write("# livenotes: timeout=1\nimport time\nwhile True:\n    time.sleep(0.05)\n")
+    scratch.engine.begin_build()
+    result = scratch.engine.result(name)
+    assert result.failure is not None and result.failure.kind == "timeout"
+    assert result.failure.where in (f"snippets/{name}:3", f"snippets/{name}:4")
+    _next_one_still_runs(scratch)
+    assert scratch.engine.worker.starts == starts + 1
+
+
+def test_os_exit_is_a_crash_and_the_worker_restarts(scratch: Scratch) -> None:
+    result = scratch.run("import os\nos._exit(3)\n")
+    assert result.failure is not None and result.failure.kind == "crash"
+    assert "exit status 3" in result.failure.message
+    _next_one_still_runs(scratch)
+
+
+def test_a_segfault_is_a_crash_that_names_the_line(scratch: Scratch) -> None:
+    name = scratch.write("import ctypes\n\nctypes.string_at(0)\n")
+    scratch.engine.begin_build()
+    result = scratch.engine.result(name)
+    assert result.failure is not None and result.failure.kind == "crash"
+    assert "SIGSEGV" in result.failure.message
+    assert result.failure.where == f"snippets/{name}:3"
+    _next_one_still_runs(scratch)
+
+
+def test_html_and_ansi_in_output_are_escaped_and_stripped(scratch: Scratch) -> None:
+    result = scratch.run(
+        "print('<script>alert(1)</script> \\x1b[31mred\\x1b[0m & <b>bold</b>')\n'<img src=x onerror=alert(1)>'\n"
+    )
+    html = output_html(result, None)
+    assert "<script>" not in html and "<b>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; red &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "\x1b" not in html
+
+
+def test_reading_stdin_gets_end_of_file_not_the_protocol(scratch: Scratch) -> None:
+    result = scratch.run("input()\n")
+    assert result.failure is not None and "EOFError" in result.failure.message
+    _next_one_still_runs(scratch)
+
+
+def test_figures_become_png_images(scratch: Scratch) -> None:
+    result = scratch.run(
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(4, 3), dpi=50)\nax.plot([1, 2])\nplt.show()\n"
+    )
+    assert result.ok, result.failure
+    (figure,) = result.figures
+    assert 100 < figure.width <= 200 and 75 < figure.height <= 150  # cropped to what was drawn
+    assert result.text().endswith(f"[figure 1: {figure.width}x{figure.height} png]\n")
+    assert '<img src="data:image/png;base64,' in output_html(result, None)
