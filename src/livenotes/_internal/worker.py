@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import base64
 import builtins
 import copy
 import faulthandler
@@ -156,8 +157,6 @@ def _collect_figures() -> list[dict]:
         plt.figure(number).savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         png = buffer.getvalue()
         width, height = _png_size(png)
-        import base64
-
         figures.append({"png_base64": base64.b64encode(png).decode(), "width": width, "height": height})
     plt.close("all")
     return figures
