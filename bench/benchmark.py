@@ -34,7 +34,10 @@ def copy_project(target: Path) -> None:
     for name in ("docs", "snippets", "approved", "hooks"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    (target / "checkpoints").symlink_to(ROOT / "checkpoints")
+    # only the shipped checkpoint: the cold build trains the site's own checkpoints again
+    (target / "checkpoints").mkdir()
+    (target / "checkpoints" / "all-MiniLM-L6-v2").symlink_to(ROOT / "checkpoints" / "all-MiniLM-L6-v2")
+    (target / "data").symlink_to(ROOT / "data")
     (target / "src").symlink_to(ROOT / "src")  # mkdocs.yml watches the engine
 
 
@@ -112,6 +115,9 @@ def main() -> None:
         cold_report = json.loads((project / "site" / "livenotes-report.json").read_text())
         report = cold_report["summary"]
         checkpoints = len({path for row in cold_report["snippets"] for path in row["loads"]})
+        recipes_s = sum(
+            row["duration_s"] for row in cold_report["snippets"] if row["snippet"].startswith("snippets/workshop/")
+        )
         warm, plain = [], []
         for _ in range(REPEATS):  # interleaved, so machine noise hits both alike
             warm.append(build(project))
@@ -123,6 +129,7 @@ def main() -> None:
         edit_s = statistics.median(edits)
     figures = {
         "cold_build_s": round(cold["seconds"], 2),
+        "workshop_snippets_s": round(recipes_s, 1),
         "warm_build_s": round(warm_s, 2),
         "plain_build_s": round(plain_s, 2),
         "warm_over_plain": round(warm_s / plain_s, 3),
@@ -137,6 +144,7 @@ def main() -> None:
     }
     rows = [
         ("cold build (empty cache)", f"{figures['cold_build_s']:.2f} s", ""),
+        ("  of which the model workshop's snippets", f"{recipes_s:.1f} s", "≤ 480 s"),
         ("warm build (nothing changed), median", f"{warm_s:.2f} s", ""),
         ("plain build (execution off), median", f"{plain_s:.2f} s", ""),
         ("warm / plain", f"{figures['warm_over_plain']:.3f}", "≤ 1.15"),

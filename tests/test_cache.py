@@ -129,3 +129,28 @@ def test_project_layout_lists_snippets_but_not_helpers(tmp_path: Path) -> None:
     for name in ("a/x.py", "a/_helper.py", "b.py"):
         (tmp_path / "snippets" / name).write_text("")
     assert Project(tmp_path).all_snippets() == ["a/x.py", "b.py"]
+
+
+def test_a_cached_recipe_runs_again_when_its_checkpoint_is_gone(scratch: Scratch) -> None:
+    code = (
+        "# livenotes: produces=checkpoints/made-here\n"
+        "from pathlib import Path\n"
+        "Path('checkpoints/made-here').mkdir(exist_ok=True)\n"
+        "Path('checkpoints/made-here/weights.txt').write_text('trained')\n"
+        "print('trained')\n"
+    )
+    name = scratch.write(code)
+    first = scratch.run(code, name)
+    assert first.ok and not first.cached
+    folder = scratch.root / "checkpoints" / "made-here"
+    assert (folder / ".livenotes-key").read_text() == first.key
+    assert scratch.run(code, name).cached
+    (folder / "weights.txt").unlink()
+    (folder / ".livenotes-key").unlink()
+    again = scratch.run(code, name)
+    assert again.ok and not again.cached and (folder / "weights.txt").is_file()
+
+
+def test_a_recipe_that_does_not_write_what_it_declares_fails(scratch: Scratch) -> None:
+    result = scratch.run("# livenotes: produces=checkpoints/never-made\nprint('forgot to save')\n")
+    assert result.failure is not None and "did not write that folder" in result.failure.message

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from livenotes._internal.render import output_html
 from tests.conftest import Scratch
 
@@ -82,3 +86,19 @@ def test_figures_become_png_images(scratch: Scratch) -> None:
     assert 100 < figure.width <= 200 and 75 < figure.height <= 150  # cropped to what was drawn
     assert result.text().endswith(f"[figure 1: {figure.width}x{figure.height} png]\n")
     assert '<img src="data:image/png;base64,' in output_html(result, None)
+
+
+def test_stderr_lines_are_forwarded_as_progress_while_the_snippet_runs(
+    scratch: Scratch, caplog: pytest.LogCaptureFixture
+) -> None:
+    code = (
+        "import sys, time\n"
+        "for step in range(3):\n"
+        "    print(f'step {step}', file=sys.stderr, flush=True)\n"
+        "    time.sleep(0.6)\n"
+    )
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.livenotes"):
+        result = scratch.run(code)
+    assert result.ok and result.stderr == "step 0\nstep 1\nstep 2\n"
+    progress = [r.getMessage() for r in caplog.records if "| step" in r.getMessage()]
+    assert len(progress) >= 2 and progress[0].endswith("| step 0")

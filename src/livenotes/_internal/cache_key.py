@@ -1,8 +1,8 @@
 """Content-addressed keys: a snippet's key changes when anything that can change its output does.
 
 The key covers the snippet's text, the keys of the snippets it needs, the versions of Python and of
-every installed distribution it imports (with their dependencies), the hashes of the checkpoint
-folders it names, and the engine's own execution code. Nothing here imports torch or transformers.
+every installed distribution it imports (with their dependencies), the hashes of the checkpoints
+and data files it names, and the engine's own execution code. Nothing here imports torch or transformers.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .snippet import Snippet
 # Bump when the meaning of a cached result changes in a way the code hash below cannot see.
 CACHE_FORMAT = 1
 _WORKER_SOURCE = Path(__file__).with_name("worker.py")
+INPUT_FOLDERS = ("checkpoints/", "data/")  # string literals starting so are files a snippet reads
 _IMPLIED = {"transformers": ("torch",), "sentence-transformers": ("torch",)}
 
 
@@ -122,13 +123,13 @@ class VersionBook:
             self._dirty = False
 
 
-def referenced_checkpoints(project: Project, snippet: Snippet) -> list[str]:
-    """String literals that name a model folder: ``checkpoints/...`` or any folder with a config.json."""
+def referenced_inputs(project: Project, snippet: Snippet) -> list[str]:
+    """String literals naming what a snippet reads: ``checkpoints/...``, ``data/...``, or a model folder."""
     found = []
     for literal in snippet.string_literals():
         if "\n" in literal or len(literal) > 300:
             continue
-        if literal.startswith("checkpoints/") or (project.root / literal / "config.json").is_file():
+        if literal.startswith(INPUT_FOLDERS) or (project.root / literal / "config.json").is_file():
             found.append(literal.rstrip("/"))
     return sorted(set(found))
 
@@ -140,25 +141,25 @@ class KeyMaker:
         self.book = VersionBook(project.cache / "libraries.json")
         self._engine = hashlib.sha256(_WORKER_SOURCE.read_bytes()).hexdigest()
 
-    def checkpoint_fingerprint(self, name: str, producers: dict[str, str]) -> str:
-        """A checkpoint made by a snippet is identified by that snippet's key; a shipped one by its files."""
-        if name in producers:
-            return "made-by:" + producers[name]
-        folder = self.project.root / name
-        return self.hashes.of_folder(folder) if folder.is_dir() else "absent"
+    def input_fingerprint(self, name: str, made_by: str | None) -> str:
+        """A checkpoint made by a snippet is identified by that snippet's key; anything else by its files."""
+        if made_by is not None:
+            return "made-by:" + made_by
+        path = self.project.root / name
+        if path.is_dir():
+            return self.hashes.of_folder(path)
+        return self.hashes.of_file(path) if path.is_file() else "absent"
 
     def key(
-        self, snippet: Snippet, needed_keys: dict[str, str], producers: dict[str, str]
+        self, snippet: Snippet, needed_keys: dict[str, str], inputs: dict[str, str | None]
     ) -> tuple[str, dict[str, Any]]:
-        """The cache key and the provenance shown with the output."""
+        """The cache key and the provenance shown with the output; ``inputs`` maps a path to its maker's key."""
         modules = snippet.imported_modules()
-        checkpoints = {
-            name: self.checkpoint_fingerprint(name, producers) for name in referenced_checkpoints(self.project, snippet)
-        }
+        fingerprints = {name: self.input_fingerprint(name, made_by) for name, made_by in inputs.items()}
         provenance: dict[str, Any] = {
             "python": platform.python_version(),
             "libraries": self.book.versions(modules),
-            "checkpoints": checkpoints,
+            "inputs": fingerprints,
         }
         material = {
             "format": CACHE_FORMAT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from .approved import approve, check
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("snippets", nargs="*", help="names under snippets/ (default: every snippet)")
     parser.add_argument("--no-cache", action="store_true", help="run every snippet even when cached")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # progress of long snippets
     project = Project.find()
     engine = Engine(project, use_cache=not args.no_cache)
     status = 0

@@ -8,8 +8,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+from .atomic import write_atomic
 from .cache import ResultCache
-from .cache_key import KeyMaker, referenced_checkpoints
+from .cache_key import KeyMaker, referenced_inputs
 from .errors import SnippetError
 from .filehashes import FileHashes
 from .log import log
@@ -19,6 +20,7 @@ from .snippet import Snippet, load_snippet
 from .worker_client import WorkerClient
 
 Progress = Callable[[int, int, Result], None]
+PRODUCT_STAMP = ".livenotes-key"  # in each folder a snippet produces: the key of the run that wrote it
 
 
 class Engine:
@@ -72,12 +74,18 @@ class Engine:
                     continue
         return self._producers
 
+    def maker_of(self, path: str) -> str | None:
+        """The snippet that writes ``path`` (a produced folder or a file inside one), if any."""
+        for folder, maker in self.producers().items():
+            if path == folder or path.startswith(folder + "/"):
+                return maker
+        return None
+
     def needs(self, snippet: Snippet) -> list[str]:
-        """Declared needs, plus the snippets that make the checkpoints this one names."""
-        made_by = self.producers()
+        """Declared needs, plus the snippets that make the checkpoints this one reads."""
         found = list(snippet.options.needs)
-        for folder in referenced_checkpoints(self.project, snippet):
-            maker = made_by.get(folder)
+        for path in referenced_inputs(self.project, snippet):
+            maker = self.maker_of(path)
             if maker and maker != snippet.name and maker not in found:
                 found.append(maker)
         return found
@@ -87,14 +95,16 @@ class Engine:
         if snippet.name in _chain:
             raise SnippetError("needs form a cycle: " + " → ".join((*_chain, snippet.name)), snippet.display_path)
         if snippet.name not in self._keys:
-            needed = {need: self.key_of(need, (*_chain, snippet.name))[0] for need in self.needs(snippet)}
-            makers = self.producers()
-            made_by = {
-                folder: self.key_of(makers[folder], (*_chain, snippet.name))[0]
-                for folder in referenced_checkpoints(self.project, snippet)
-                if makers.get(folder, snippet.name) != snippet.name
-            }
-            self._keys[snippet.name] = self.keys.key(snippet, needed, made_by)
+            chain = (*_chain, snippet.name)
+            needed = {need: self.key_of(need, chain)[0] for need in self.needs(snippet)}
+            # what it reads: made by another snippet (known by that one's key) or to be hashed (None);
+            # what it writes itself is an output, not an input
+            inputs: dict[str, str | None] = {}
+            for path in referenced_inputs(self.project, snippet):
+                maker = self.maker_of(path)
+                if maker != snippet.name:
+                    inputs[path] = self.key_of(maker, chain)[0] if maker else None
+            self._keys[snippet.name] = self.keys.key(snippet, needed, inputs)
         return self._keys[snippet.name]
 
     # -- running -------------------------------------------------------------------------------
@@ -119,7 +129,11 @@ class Engine:
                 self.results[snippet.name] = failed
                 return failed
         cached = self.cache.get(snippet.name, key) if self.use_cache else None
+        if cached is not None and not self._products_present(snippet, key):
+            cached = None  # the result is known but the checkpoint it wrote is gone or older: make it again
         result = cached or self._execute(snippet, key, provenance)
+        if result.ok and not result.cached:
+            result.failure = self._stamp_products(snippet, key)
         if result.ok and not result.cached:
             self.cache.put(result)
         self.results[snippet.name] = result
@@ -134,6 +148,24 @@ class Engine:
             if progress:
                 progress(index, len(names), result)
         return done
+
+    def _products_present(self, snippet: Snippet, key: str) -> bool:
+        for folder in snippet.options.produces:
+            stamp = self.project.root / folder / PRODUCT_STAMP
+            if not stamp.is_file() or stamp.read_text().strip() != key:
+                return False
+        return True
+
+    def _stamp_products(self, snippet: Snippet, key: str) -> Failure | None:
+        """Mark each folder the snippet made with its key; a declared folder it did not make is a failure."""
+        for folder in snippet.options.produces:
+            path = self.project.root / folder
+            if not path.is_dir():
+                return Failure(
+                    "error", f"declares produces={folder} but did not write that folder", snippet.display_path
+                )
+            write_atomic(path / PRODUCT_STAMP, key.encode())
+        return None
 
     def _execute(self, snippet: Snippet, key: str, provenance: dict) -> Result:
         log.info("livenotes: running %s", snippet.display_path)

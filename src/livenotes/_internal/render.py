@@ -43,9 +43,7 @@ def provenance(result: Result) -> str:
     libraries = prov.get("libraries", {})
     shown = [f"Python {prov.get('python', '?')}"]
     shown += [f"{name} {libraries[name]}" for name in _SHOWN_LIBRARIES if name in libraries]
-    shown += [
-        f"{name} @ {digest.removeprefix('made-by:')[:10]}" for name, digest in prov.get("checkpoints", {}).items()
-    ]
+    shown += [f"{name} @ {digest.removeprefix('made-by:')[:10]}" for name, digest in prov.get("inputs", {}).items()]
     shown.append(f"key {result.key[:12]}")
     every = ", ".join(f"{name}=={version}" for name, version in libraries.items())
     return f'<p class="livenotes-provenance" title="{clean(every)}">このビルドで実行: {clean(" · ".join(shown))}</p>'

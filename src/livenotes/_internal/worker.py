@@ -21,12 +21,14 @@ import resource
 import struct
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
 from typing import Any
 
 MAX_OUTPUT_CHARS = 200_000
+PROGRESS_INTERVAL = 0.5  # seconds between looks at a running snippet's stderr
 
 
 # Not RuntimeError/ValueError/OSError: pipeline() catches those and silently tries another model class
@@ -65,7 +67,12 @@ def _memo_key(cls: type, where: Any, args: tuple, kwargs: dict) -> tuple | None:
         parts.append((name, value))
     if args:
         return None
-    place = os.path.abspath(where) if os.path.isdir(str(where)) else str(where)
+    place: object = str(where)
+    if os.path.isdir(place):
+        # the folder's files as they are now: a checkpoint rewritten by a recipe is read again
+        files = sorted(os.scandir(place), key=lambda e: e.name)
+        stats = [(e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in files if e.is_file()]
+        place = (os.path.abspath(str(where)), *stats)
     return (f"{cls.__module__}.{cls.__qualname__}", place, tuple(parts))
 
 
@@ -185,7 +192,33 @@ def _truncate(text: str) -> str:
     return text[:MAX_OUTPUT_CHARS] + f"\n... [{len(text) - MAX_OUTPUT_CHARS} more characters cut]\n"
 
 
-def run_snippet(request: dict, diagnostics: Any) -> dict:
+class Channel:
+    """The reply pipe; the progress thread and the main loop both write to it."""
+
+    def __init__(self, fd: int) -> None:
+        self._file = os.fdopen(fd, "w", encoding="utf-8")
+        self._lock = threading.Lock()
+
+    def send(self, message: dict) -> None:
+        with self._lock:
+            self._file.write(json.dumps(message, ensure_ascii=False) + "\n")
+            self._file.flush()
+
+
+def _forward_progress(captured: int, channel: Channel, done: threading.Event) -> None:
+    """Send each complete line a snippet writes to stderr as a progress message, while it runs."""
+    offset, pending = 0, b""
+    while not done.wait(PROGRESS_INTERVAL):
+        chunk = os.pread(captured, 1 << 16, offset)
+        offset += len(chunk)
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            text = line.decode("utf-8", errors="replace").rsplit("\r", 1)[-1].strip()
+            if text:
+                channel.send({"progress": text[:300]})
+
+
+def run_snippet(request: dict, diagnostics: Any, channel: Channel) -> dict:
     path, display_path, text = request["path"], request["display_path"], request["text"]
     _State.random_init = bool(request.get("random_init"))
     _State.loads = []
@@ -203,6 +236,9 @@ def run_snippet(request: dict, diagnostics: Any) -> dict:
     saved_fds = os.dup(1), os.dup(2)
     os.dup2(out.fileno(), 1)
     os.dup2(err.fileno(), 2)
+    done = threading.Event()
+    forwarder = threading.Thread(target=_forward_progress, args=(err.fileno(), channel, done), daemon=True)
+    forwarder.start()
     started = time.perf_counter()
     try:
         tree = ast.parse(text, filename=path)
@@ -220,6 +256,8 @@ def run_snippet(request: dict, diagnostics: Any) -> dict:
     duration = time.perf_counter() - started
     sys.stdout.flush()
     sys.stderr.flush()
+    done.set()
+    forwarder.join()
     os.dup2(saved_fds[0], 1)
     os.dup2(saved_fds[1], 2)
     for fd in saved_fds:
@@ -252,7 +290,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reply-fd", type=int, required=True)
     args = parser.parse_args()
-    replies = os.fdopen(args.reply_fd, "w", encoding="utf-8")
+    channel = Channel(args.reply_fd)
     # requests come on the original stdin; a snippet that reads stdin gets end-of-file instead
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -261,12 +299,9 @@ def main() -> None:
     diagnostics = os.fdopen(os.dup(2), "w")
     faulthandler.enable(file=diagnostics)
     _start()
-    replies.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
-    replies.flush()
+    channel.send({"ready": True, "pid": os.getpid()})
     for line in requests:
-        reply = run_snippet(json.loads(line), diagnostics)
-        replies.write(json.dumps(reply, ensure_ascii=False) + "\n")
-        replies.flush()
+        channel.send(run_snippet(json.loads(line), diagnostics, channel))
 
 
 if __name__ == "__main__":

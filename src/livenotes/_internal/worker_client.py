@@ -50,6 +50,7 @@ class WorkerClient:
         self._replies: int | None = None
         self._buffer = b""
         self._ended = False  # the last read met end of file (a death), not a timeout
+        self._running = ""  # the snippet being run, for progress lines
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
         self.starts = 0
 
@@ -102,7 +103,9 @@ class WorkerClient:
             self._process.stdin.flush()
         except BrokenPipeError:
             pass  # the reply read below sees the death and reports it
+        self._running = snippet.display_path
         reply = self._read_reply(snippet.options.timeout + GRACE)
+        self._running = ""
         if reply is not None:
             return reply
         if not self._ended:
@@ -119,10 +122,17 @@ class WorkerClient:
         return {"failure": failure.__dict__}
 
     def _read_reply(self, timeout: float) -> dict[str, Any] | None:
+        """The next message that is not progress (progress lines are logged as they come); None on death or timeout."""
         assert self._replies is not None
         self._ended = False
         deadline = time.monotonic() + timeout
-        while b"\n" not in self._buffer:
+        while True:
+            while b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                message = json.loads(line)
+                if "progress" not in message:
+                    return message
+                log.info("livenotes:   %s | %s", self._running or "worker", message["progress"])
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
@@ -134,8 +144,6 @@ class WorkerClient:
                 self._ended = True
                 return None
             self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
 
     def _log_size(self) -> int:
         self._log.seek(0, os.SEEK_END)

@@ -1,0 +1,49 @@
+"""The checkpoints the site trains itself: each loads cleanly and clears its bar."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from livenotes import Engine
+from tests.conftest import ROOT
+
+RECIPES = {
+    "checkpoints/tiny-gpt2-austen": "workshop/pretrain_gpt2.py",
+    "checkpoints/minilm-sentiment": "workshop/finetune_sentiment.py",
+}
+
+
+def _metrics(engine: Engine, folder: str) -> dict:
+    result = engine.result(RECIPES[folder])
+    assert result.ok, result.failure
+    return json.loads((ROOT / folder / "metrics.json").read_text())
+
+
+@pytest.mark.parametrize("folder", sorted(RECIPES))
+def test_each_checkpoint_is_safetensors_with_a_model_card(project_engine: Engine, folder: str) -> None:
+    _metrics(project_engine, folder)
+    files = {p.name for p in (ROOT / folder).iterdir()}
+    assert {"config.json", "model.safetensors", "README.md", "tokenizer.json"} <= files
+    assert not {"pytorch_model.bin", "training_args.bin"} & files
+    card = (ROOT / folder / "README.md").read_text()
+    assert card.startswith("---\n") and "recipe:" in card and "sha256" in card
+
+
+def test_the_causal_lm_held_out_loss_is_at_most_sixty_percent_of_untrained(project_engine: Engine) -> None:
+    metrics = _metrics(project_engine, "checkpoints/tiny-gpt2-austen")
+    assert metrics["held_out_loss_trained"] <= 0.60 * metrics["held_out_loss_untrained"], metrics
+
+
+def test_transfer_learning_beats_random_weights(project_engine: Engine) -> None:
+    metrics = _metrics(project_engine, "checkpoints/minilm-sentiment")
+    assert metrics["accuracy_fine_tuned"] >= 0.75, metrics
+    assert metrics["accuracy_fine_tuned"] - metrics["accuracy_from_scratch"] >= 0.08, metrics
+
+
+@pytest.mark.parametrize("consumer", ["workshop/generate_text.py", "workshop/classify_sentiment.py"])
+def test_later_snippets_load_the_checkpoints_through_pipeline(project_engine: Engine, consumer: str) -> None:
+    result = project_engine.result(consumer)
+    assert result.ok, result.failure
+    assert set(project_engine.needs(project_engine.snippet(consumer))) <= set(RECIPES.values())
