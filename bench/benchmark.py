@@ -137,7 +137,7 @@ def main() -> None:
         "serve_edit_budget_s": round(plain_s + 1.5, 2),
         "snippets": report["snippets"],
         "checkpoint_loads_cold_build": report["checkpoint_loads"],
-        "distinct_checkpoints_loaded": checkpoints,
+        "distinct_checkpoint_class_pairs": checkpoints,
         "worker_peak_rss_mb": report["worker_peak_rss_mb"],
         "warm_build_heavy_imports": sorted({m for r in warm for m in r["heavy_imports"]}),
         "cold_build_heavy_imports": cold["heavy_imports"],
@@ -152,7 +152,7 @@ def main() -> None:
         (
             "checkpoint loads in the cold build",
             str(report["checkpoint_loads"]),
-            f"= {checkpoints} distinct checkpoint(s)",
+            f"= {checkpoints} distinct (checkpoint, model class) pairs",
         ),
         ("worker peak memory (RSS)", f"{report['worker_peak_rss_mb']:.0f} MB", ""),
         (

@@ -1,7 +1,7 @@
 # livenotes: produces=checkpoints/austen-tokenizer
 from pathlib import Path
 
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
 books = sorted(Path("data/austen").glob("*.txt"))
@@ -24,7 +24,7 @@ wrapped = PreTrainedTokenizerFast(
     bos_token="<|endoftext|>",
     eos_token="<|endoftext|>",
     pad_token="[PAD]",
-    mask_token="[MASK]",
+    mask_token=AddedToken("[MASK]", lstrip=True, special=True),  # "was [MASK]" masks " happy", space included
 )
 wrapped.save_pretrained("checkpoints/austen-tokenizer")
 

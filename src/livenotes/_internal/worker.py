@@ -97,7 +97,7 @@ def _install_checkpoint_guard() -> None:
             model, info = _MEMO[key]
             return (copy.deepcopy(model), info) if want_info else copy.deepcopy(model)
         model, info = original(cls, pretrained_model_name_or_path, *args, output_loading_info=True, **kwargs)
-        _State.loads.append(str(pretrained_model_name_or_path))
+        _State.loads.append(f"{pretrained_model_name_or_path} ({cls.__name__})")
         problems = {
             kind: sorted(info.get(kind) or [])
             for kind in ("missing_keys", "mismatched_keys", "unexpected_keys")
