@@ -12,6 +12,7 @@ from tests.conftest import ROOT
 RECIPES = {
     "checkpoints/tiny-gpt2-austen": "workshop/pretrain_gpt2.py",
     "checkpoints/minilm-sentiment": "workshop/finetune_sentiment.py",
+    "checkpoints/minilm-ner": "workshop/finetune_ner.py",
 }
 
 
@@ -42,7 +43,14 @@ def test_transfer_learning_beats_random_weights(project_engine: Engine) -> None:
     assert metrics["accuracy_fine_tuned"] - metrics["accuracy_from_scratch"] >= 0.08, metrics
 
 
-@pytest.mark.parametrize("consumer", ["workshop/generate_text.py", "workshop/classify_sentiment.py"])
+def test_ner_on_the_synthetic_data_reaches_ninety_percent_f1(project_engine: Engine) -> None:
+    metrics = _metrics(project_engine, "checkpoints/minilm-ner")
+    assert metrics["entity_f1"] >= 0.9, metrics
+
+
+@pytest.mark.parametrize(
+    "consumer", ["workshop/generate_text.py", "workshop/classify_sentiment.py", "workshop/ner_pipeline.py"]
+)
 def test_later_snippets_load_the_checkpoints_through_pipeline(project_engine: Engine, consumer: str) -> None:
     result = project_engine.result(consumer)
     assert result.ok, result.failure
