@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "bench" / "build_probe.py"
 EDITED = "feature_extraction/token_vectors.py"
-REPEATS = 3
+REPEATS = 5
 
 
 def log(message: str) -> None:

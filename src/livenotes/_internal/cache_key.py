@@ -58,7 +58,7 @@ def _requirements(dist: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def library_versions(modules: set[str]) -> dict[str, str]:
+def library_versions(modules: frozenset[str] | set[str]) -> dict[str, str]:
     """Versions of the distributions that provide ``modules``, and of everything they require."""
     pending = [
         _canonical(dist)
@@ -109,7 +109,7 @@ class VersionBook:
         self._known: dict[str, dict[str, str]] = known
         self._dirty = False
 
-    def versions(self, modules: set[str]) -> dict[str, str]:
+    def versions(self, modules: frozenset[str] | set[str]) -> dict[str, str]:
         wanted = ",".join(sorted(modules))
         if wanted not in self._known:
             self._known[wanted] = library_versions(modules)
@@ -126,7 +126,7 @@ class VersionBook:
 def referenced_inputs(project: Project, snippet: Snippet) -> list[str]:
     """String literals naming what a snippet reads: ``checkpoints/...``, ``data/...``, or a model folder."""
     found = []
-    for literal in snippet.string_literals():
+    for literal in snippet.string_literals:
         if "\n" in literal or len(literal) > 300:
             continue
         if literal.startswith(INPUT_FOLDERS) or (project.root / literal / "config.json").is_file():
@@ -154,7 +154,7 @@ class KeyMaker:
         self, snippet: Snippet, needed_keys: dict[str, str], inputs: dict[str, str | None]
     ) -> tuple[str, dict[str, Any]]:
         """The cache key and the provenance shown with the output; ``inputs`` maps a path to its maker's key."""
-        modules = snippet.imported_modules()
+        modules = snippet.imported_modules
         fingerprints = {name: self.input_fingerprint(name, made_by) for name, made_by in inputs.items()}
         provenance: dict[str, Any] = {
             "python": platform.python_version(),

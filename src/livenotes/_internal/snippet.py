@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import SnippetError, location
@@ -41,22 +42,26 @@ class Snippet:
     def display_path(self) -> str:
         return f"snippets/{self.name}"
 
-    def imported_modules(self) -> set[str]:
+    @cached_property
+    def tree(self) -> ast.Module:
+        return ast.parse(self.text)
+
+    @cached_property
+    def imported_modules(self) -> frozenset[str]:
         """Top-level names of the modules the snippet imports."""
         found: set[str] = set()
-        for node in ast.walk(ast.parse(self.text)):
+        for node in ast.walk(self.tree):
             if isinstance(node, ast.Import):
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.add(node.module.split(".")[0])
-        return found
+        return frozenset(found)
 
-    def string_literals(self) -> set[str]:
-        return {
-            node.value
-            for node in ast.walk(ast.parse(self.text))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        }
+    @cached_property
+    def string_literals(self) -> frozenset[str]:
+        return frozenset(
+            node.value for node in ast.walk(self.tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        )
 
 
 def resolve_name(project: Project, name: str, where: str | None = None) -> Path:
