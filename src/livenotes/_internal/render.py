@@ -77,7 +77,8 @@ def output_html(result: Result, drift: Drift | None) -> str:
     """The output block under a snippet: text, figures, stderr (folded), provenance."""
     if result.failure is not None:
         return failure_html(result.failure)
-    parts = [f'<div class="livenotes-output" data-snippet="{clean(result.snippet)}">']
+    # outputs stay out of the search index: readers search the prose and the code, not printed numbers
+    parts = [f'<div class="livenotes-output" data-snippet="{clean(result.snippet)}" data-search-exclude>']
     text = result.stdout + (result.display + "\n" if result.display is not None else "")
     if text:
         parts.append(_pre(text, "livenotes-stdout"))
