@@ -134,8 +134,8 @@ class Engine:
         result = cached or self._execute(snippet, key, provenance)
         if result.ok and not result.cached:
             result.failure = self._stamp_products(snippet, key)
-        if result.ok and not result.cached:
-            self.cache.put(result)
+            if result.ok:  # a recipe that did not write what it declares is not cached
+                self.cache.put(result)
         self.results[snippet.name] = result
         return result
 

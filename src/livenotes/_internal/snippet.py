@@ -44,7 +44,7 @@ class Snippet:
 
     @cached_property
     def tree(self) -> ast.Module:
-        return ast.parse(self.text)
+        return ast.parse(self.text, filename=str(self.path))
 
     @cached_property
     def imported_modules(self) -> frozenset[str]:
@@ -84,11 +84,12 @@ def load_snippet(project: Project, name: str, where: str | None = None) -> Snipp
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SnippetError(f"not UTF-8 text: {exc}", location(path, root=project.root)) from None
+    snippet = Snippet(canonical, path, text, parse_options(text, f"snippets/{canonical}"))
     try:
-        ast.parse(text, filename=str(path))
+        _ = snippet.tree  # parsed once here; imports and literals are read from the same tree
     except SyntaxError as exc:
-        raise SnippetError(f"SyntaxError: {exc.msg}", location(f"snippets/{canonical}", exc.lineno)) from None
-    return Snippet(canonical, path, text, parse_options(text, f"snippets/{canonical}"))
+        raise SnippetError(f"SyntaxError: {exc.msg}", location(snippet.display_path, exc.lineno)) from None
+    return snippet
 
 
 def parse_options(text: str, display_path: str) -> Options:
