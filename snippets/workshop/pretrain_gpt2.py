@@ -3,6 +3,7 @@ import hashlib
 import json
 import math
 import sys
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -63,6 +64,8 @@ def continue_text(prompt: str) -> str:
 PROMPT = "She was"
 untrained = held_out_loss()
 samples = {0: continue_text(PROMPT)}
+# The training's wall time and CPU time go to metrics.json (not printed: they vary with the machine's load)
+started, started_cpu = time.perf_counter(), time.process_time()
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
 schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, total_steps=STEPS, pct_start=0.1)
 curve = []
@@ -79,6 +82,7 @@ for step in range(1, STEPS + 1):
         print(f"step {step}/{STEPS} loss {loss.item():.2f}", file=sys.stderr)
     if step in (100, 400, STEPS):
         samples[step] = continue_text(PROMPT)
+training_seconds, training_cpu_seconds = time.perf_counter() - started, time.process_time() - started_cpu
 trained = held_out_loss()
 
 print(f"評価用の損失: 学習前 {untrained:.2f} → 学習後 {trained:.2f} ({trained / untrained:.0%})")
@@ -97,7 +101,14 @@ plt.show()
 folder = Path("checkpoints/tiny-gpt2-austen")
 model.save_pretrained(folder)
 tokenizer.save_pretrained(folder)
-metrics = {"held_out_loss_untrained": round(untrained, 4), "held_out_loss_trained": round(trained, 4)}
+metrics = {
+    "held_out_loss_untrained": round(untrained, 4),
+    "held_out_loss_trained": round(trained, 4),
+    "training_seconds": round(training_seconds, 1),
+    "training_cpu_seconds": round(training_cpu_seconds, 1),
+    "training_tokens": STEPS * BATCH * CONTEXT,
+    "cpu_threads": torch.get_num_threads(),
+}
 (folder / "metrics.json").write_text(json.dumps(metrics, indent=2))
 recipe = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 (folder / "README.md").write_text(f"""---

@@ -18,13 +18,16 @@ trainer = trainers.BpeTrainer(
     show_progress=False,
 )
 tokenizer.train(training_books, trainer)
+# "was [MASK]" should mask " happy", space included: [MASK] swallows the space before it (lstrip).
+# The trainer adds its special tokens without that, so [MASK] is re-added with it.
+tokenizer.add_special_tokens([AddedToken("[MASK]", lstrip=True, special=True, normalized=False)])
 
 wrapped = PreTrainedTokenizerFast(
     tokenizer_object=tokenizer,
     bos_token="<|endoftext|>",
     eos_token="<|endoftext|>",
     pad_token="[PAD]",
-    mask_token=AddedToken("[MASK]", lstrip=True, special=True),  # "was [MASK]" masks " happy", space included
+    mask_token="[MASK]",
 )
 wrapped.save_pretrained("checkpoints/austen-tokenizer")
 
@@ -33,5 +36,5 @@ print("語彙の大きさ:", len(wrapped))
 merges = [token for token, _ in sorted(wrapped.get_vocab().items(), key=lambda item: item[1])][259:]
 print("最初に覚えた結合:", merges[:12])
 print("最後に覚えた結合:", merges[-8:])
-for text in ["It is a truth universally acknowledged", "Transformers"]:
+for text in ["It is a truth universally acknowledged", "Transformers", "She was [MASK] to see him."]:
     print(f"{text!r} → {wrapped.tokenize(text)}")

@@ -7,6 +7,7 @@ from livenotes._internal.approved import Drift, approve, approved_path, check, m
 from livenotes._internal.directives import Directive, find_directives
 from livenotes._internal.engine import Engine
 from livenotes._internal.errors import SnippetError
+from livenotes._internal.glossary import Term, link_terms, read_glossary
 from livenotes._internal.mkdocs_build import LiveNotesBuild
 from livenotes._internal.project import Project
 from livenotes._internal.results import Failure, Figure, Result
@@ -24,10 +25,13 @@ __all__ = [
     "Result",
     "Snippet",
     "SnippetError",
+    "Term",
     "approve",
     "approved_path",
     "check",
     "find_directives",
+    "link_terms",
     "load_snippet",
     "matches",
+    "read_glossary",
 ]

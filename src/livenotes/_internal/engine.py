@@ -124,7 +124,11 @@ class Engine:
                     snippet.name,
                     key,
                     provenance=provenance,
-                    failure=Failure("invalid", f"it needs snippets/{need}, which failed", snippet.display_path),
+                    failure=Failure(
+                        "invalid",
+                        f"it needs snippets/{need}, which failed ({_cause(upstream.failure)})",
+                        snippet.display_path,
+                    ),
                 )
                 self.results[snippet.name] = failed
                 return failed
@@ -185,3 +189,7 @@ class Engine:
             peak_rss_kb=reply.get("peak_rss_kb", 0),
             provenance=provenance,
         )
+
+
+def _cause(failure: Failure) -> str:
+    return f"{failure.where}: {failure.message}" if failure.where else failure.message

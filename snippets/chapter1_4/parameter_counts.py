@@ -1,0 +1,39 @@
+import matplotlib.pyplot as plt
+import torch
+from transformers import AutoConfig, AutoModel, BartConfig, BertConfig, DistilBertConfig, GPT2Config, OpenAIGPTConfig, T5Config
+
+# The largest size each paper published, built from its configuration on the "meta" device:
+# the layers and their shapes exist, the numbers in them do not, so nothing is downloaded or allocated.
+ARCHITECTURES = [
+    ("GPT", 2018.45, OpenAIGPTConfig()),
+    ("BERT-large", 2018.8, BertConfig(hidden_size=1024, num_hidden_layers=24, num_attention_heads=16, intermediate_size=4096)),
+    ("GPT-2 XL", 2019.15, GPT2Config(n_embd=1600, n_layer=48, n_head=25)),
+    ("DistilBERT", 2019.8, DistilBertConfig()),
+    ("BART-large", 2019.83, BartConfig()),
+    ("T5-11B", 2019.86, T5Config(d_model=1024, d_kv=128, d_ff=65536, num_layers=24, num_heads=128)),
+    ("GPT-3", 2020.4, GPT2Config(n_embd=12288, n_layer=96, n_head=96, n_positions=2048)),
+]
+counts = {}
+for name, year, config in ARCHITECTURES:
+    with torch.device("meta"):
+        model = AutoModel.from_config(config)
+    counts[name] = (year, model.num_parameters())
+    print(f"{name:<16} {int(year)}  {type(model).__name__:<15} {model.num_parameters():>16,}")
+
+# Our own two, for scale (their configurations come from the model workshop's checkpoints).
+for folder in ["checkpoints/tiny-gpt2-austen", "checkpoints/tiny-bert-austen"]:
+    with torch.device("meta"):
+        model = AutoModel.from_config(AutoConfig.from_pretrained(folder))
+    name = folder.removeprefix("checkpoints/")
+    counts[name] = (2026.9, model.num_parameters())
+    print(f"{name:<16} 2026  {type(model).__name__:<15} {model.num_parameters():>16,}")
+
+fig, ax = plt.subplots(figsize=(6.4, 3.8))
+for name, (year, size) in counts.items():
+    ax.scatter(year, size, color="C1" if name.startswith("tiny") else "C0")
+    ax.annotate(name, (year, size), textcoords="offset points", xytext=(5, 3), fontsize=8)
+ax.set_yscale("log")
+ax.set_xlabel("year published")
+ax.set_ylabel("parameters (log scale)")
+ax.set_xlim(2018, 2028.5)
+plt.show()

@@ -1,0 +1,22 @@
+import json
+from pathlib import Path
+
+metrics = json.loads(Path("checkpoints/tiny-gpt2-austen/metrics.json").read_text())
+tokens, seconds, cpu_seconds = metrics["training_tokens"], metrics["training_seconds"], metrics["training_cpu_seconds"]
+
+# This machine has no power meter, so energy is an estimate from the CPU time the training used
+# (all cores together), at an assumed 10 W for one busy core.
+WATTS_PER_CORE = 10
+# The time, and so every figure below it, changes from run to run: the approved output has "..." there.
+ours_kwh = WATTS_PER_CORE * cpu_seconds / 3600 / 1000
+print(f"小さな GPT-2 の事前学習: {tokens:,} トークン")
+print(f"  かかった時間 {seconds:.0f} 秒(CPU 時間 {cpu_seconds:.0f} 秒)→ 約 {ours_kwh * 1000:.2f} Wh")
+
+# Published estimates (sources on the page): the energy of one full training run, in kWh.
+PUBLISHED = {
+    "BERT-base (Strubell et al. 2019)": 1_507,
+    "T5-11B (Patterson et al. 2021)": 85_700,
+    "GPT-3 (Patterson et al. 2021)": 1_287_000,
+}
+for name, kwh in PUBLISHED.items():
+    print(f"{name}: {kwh:,} kWh = 私たちの約 {kwh / ours_kwh:.0e} 倍")

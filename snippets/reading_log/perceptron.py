@@ -1,0 +1,46 @@
+import csv
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+# Two species and two measurements, so that the data and the boundary fit in one picture.
+with open("data/iris/iris.csv", encoding="utf-8") as handle:
+    rows = [row for row in csv.DictReader(handle) if row["species"] in ("setosa", "versicolor")]
+X = np.array([[float(row["sepal_length"]), float(row["petal_length"])] for row in rows])
+y = np.array([1 if row["species"] == "versicolor" else 0 for row in rows])
+print(f"データ: {len(y)} 本の花(setosa {np.sum(y == 0)} / versicolor {np.sum(y == 1)})、特徴量 {X.shape[1]} 個")
+
+
+def predict(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return np.where(X @ w + b >= 0.0, 1, 0)  # a step: the weighted sum decides, nothing in between
+
+
+# Rosenblatt's rule: after each flower, move the weights by (true - predicted) × input.
+# A right answer moves nothing; a wrong one moves the boundary towards that flower.
+rng = np.random.default_rng(1)
+w, b, eta = rng.normal(0.0, 0.01, size=2), 0.0, 0.1
+mistakes = []
+for epoch in range(10):
+    count = 0
+    for xi, target in zip(X, y):
+        update = eta * (target - predict(xi, w, b))
+        w, b = w + update * xi, b + update
+        count += int(update != 0.0)
+    mistakes.append(count)
+print("エポックごとの誤分類の数:", mistakes)
+print(f"学習後の重み w = {np.round(w, 2)}, b = {b:.2f}")
+print(f"学習データでの正解率: {np.mean(predict(X, w, b) == y):.2f}")
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+left.plot(range(1, len(mistakes) + 1), mistakes, marker="o")
+left.set_xlabel("epoch")
+left.set_ylabel("number of updates (mistakes)")
+xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 300), np.linspace(-0.5, 6.5, 300))
+regions = predict(np.c_[xx.ravel(), yy.ravel()], w, b).reshape(xx.shape)
+right.contourf(xx, yy, regions, alpha=0.25, cmap="coolwarm")
+for label, marker, name in [(0, "o", "setosa"), (1, "s", "versicolor")]:
+    right.scatter(X[y == label, 0], X[y == label, 1], marker=marker, label=name, edgecolor="black")
+right.set_xlabel("sepal length [cm]")
+right.set_ylabel("petal length [cm]")
+right.legend(loc="upper left")
+plt.show()
