@@ -116,16 +116,19 @@ def test_mermaid_renders_from_the_shipped_script(page: tuple, site_url: str, pag
     traffic.assert_clean()
 
 
-def test_every_figure_on_the_chapter_loads(page: tuple, site_url: str) -> None:
+@pytest.mark.parametrize(
+    ("page_path", "at_least"), [("chapter-1-4/", 4), ("workshop/", 3), ("reading-log/", 2), ("feature-extraction/", 1)]
+)
+def test_every_figure_on_the_page_loads(page: tuple, site_url: str, page_path: str, at_least: int) -> None:
     tab, traffic = page
-    tab.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
+    tab.goto(f"{site_url}/{page_path}", wait_until="networkidle")
     images = tab.locator(".livenotes-figure img")
-    assert images.count() >= 4
+    assert images.count() >= at_least
     for i in range(images.count()):
         images.nth(i).scroll_into_view_if_needed()  # the figures load lazily: decode() waits for the load
         images.nth(i).evaluate(DECODE)
         assert images.nth(i).evaluate("img => img.naturalWidth") > 300
-    tab.screenshot(path=str(SHOTS / "chapter-1-4.png"), full_page=True)
+    tab.screenshot(path=str(SHOTS / f"{page_path.strip('/')}.png"), full_page=True)
     traffic.assert_clean()
 
 

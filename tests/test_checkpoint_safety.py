@@ -65,3 +65,16 @@ def test_a_checkpoint_is_read_once_per_worker_and_copies_stay_independent(scratc
     second = scratch.run(load + "float(m.embeddings.word_embeddings.weight.abs().sum())\n")
     assert first.loads == [] and second.loads == []
     assert float(second.display or 0) > 0  # the first snippet's change did not leak into the second
+
+
+def test_a_load_with_another_attention_implementation_is_not_served_from_the_memo(scratch: Scratch) -> None:
+    # AutoModel moves attn_implementation into the config, where it is private and not serialised
+    scratch.run("from transformers import AutoModel\nm = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n")
+    eager = scratch.run(
+        "from transformers import AutoModel, AutoTokenizer\n"
+        "m = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2', attn_implementation='eager')\n"
+        "t = AutoTokenizer.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n"
+        "len(m(**t('hello world', return_tensors='pt'), output_attentions=True).attentions)\n"
+    )
+    assert eager.ok, eager.failure
+    assert eager.display == "6"

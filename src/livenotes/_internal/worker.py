@@ -59,7 +59,8 @@ def _memo_key(cls: type, where: Any, args: tuple, kwargs: dict) -> tuple | None:
     parts = []
     for name, value in sorted(kwargs.items()):
         if isinstance(value, PretrainedConfig):
-            value = value.to_json_string()
+            # the attention implementation is private to the config and left out of its JSON
+            value = (value.to_json_string(), str(getattr(value, "_attn_implementation", None)))
         elif isinstance(value, torch.dtype):
             value = str(value)
         elif not isinstance(value, (str, int, float, bool, type(None))):
