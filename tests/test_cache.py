@@ -165,3 +165,11 @@ def test_a_snippet_whose_producer_fails_says_where_the_producer_failed(scratch: 
     failure = scratch.engine.result(user).failure
     assert failure is not None and failure.kind == "invalid"
     assert f"snippets/{maker}, which failed (snippets/{maker}:3: ValueError: no data)" in failure.message
+
+
+def test_a_bare_input_folder_name_is_not_an_input(scratch: Scratch) -> None:
+    snippet = scratch.write(
+        "name = 'checkpoints/tiny-x'.removeprefix('checkpoints/')\nprint(name, 'data')\n", "bare/names.py"
+    )
+    scratch.engine.begin_build()
+    assert cache_key.referenced_inputs(scratch.project, scratch.engine.snippet(snippet)) == ["checkpoints/tiny-x"]

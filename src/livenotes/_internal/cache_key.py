@@ -127,8 +127,8 @@ def referenced_inputs(project: Project, snippet: Snippet) -> list[str]:
     """String literals naming what a snippet reads: ``checkpoints/...``, ``data/...``, or a model folder."""
     found = []
     for literal in snippet.string_literals:
-        if "\n" in literal or len(literal) > 300:
-            continue
+        if "\n" in literal or len(literal) > 300 or literal.rstrip("/") + "/" in INPUT_FOLDERS:
+            continue  # a bare "checkpoints/" (say, in removeprefix) names no input: it would key on every checkpoint
         if literal.startswith(INPUT_FOLDERS) or (project.root / literal / "config.json").is_file():
             found.append(literal.rstrip("/"))
     return sorted(set(found))
