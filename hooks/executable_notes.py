@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
 from livenotes import LiveNotesBuild
 
 # mkdocs serve keeps this module (and so the warm worker) between rebuilds; on_config resets per-build state
@@ -14,12 +16,13 @@ def on_config(config: Any) -> None:
     _build.on_config(config)
 
 
+@event_priority(50)  # before mkdocs-jupyter's on_files, so it renders the notebooks this adds
 def on_files(files: Any, config: Any) -> Any:
     return _build.on_files(files, config)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    return _build.on_page_markdown(markdown, page.file.src_uri)
+    return _build.on_page_markdown(markdown, page.file.src_uri, page.url)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:

@@ -9,6 +9,7 @@ from livenotes._internal.engine import Engine
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.glossary import Term, link_terms, read_glossary
 from livenotes._internal.mkdocs_build import LiveNotesBuild
+from livenotes._internal.notebooks import Links, build_notebook, notebook_uri
 from livenotes._internal.project import Project
 from livenotes._internal.results import Failure, Figure, Result
 from livenotes._internal.snippet import Options, Snippet, load_snippet
@@ -19,6 +20,7 @@ __all__ = [
     "Engine",
     "Failure",
     "Figure",
+    "Links",
     "LiveNotesBuild",
     "Options",
     "Project",
@@ -28,10 +30,12 @@ __all__ = [
     "Term",
     "approve",
     "approved_path",
+    "build_notebook",
     "check",
     "find_directives",
     "link_terms",
     "load_snippet",
     "matches",
+    "notebook_uri",
     "read_glossary",
 ]

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
-from . import approved, render, report
+from . import approved, notebooks, render, report
+from .atomic import write_atomic
 from .directives import Directive, find_directives, replace_lines
 from .engine import Engine
 from .errors import SnippetError, location
@@ -45,6 +48,9 @@ class LiveNotesBuild:
         self.rows: dict[str, report.Row] = {}
         self._html: dict[str, str] = {}
         self.summary: dict[str, Any] = {}
+        self.notebook_of: dict[str, str] = {}  # page src_uri → its generated notebook's src_uri
+        self.links = notebooks.Links(None, None)
+        self.make_notebooks = False
 
     @property
     def execute(self) -> bool:
@@ -58,7 +64,10 @@ class LiveNotesBuild:
                 self.engine.close()
             self.engine = Engine(project, use_cache=os.environ.get("LIVENOTES_NO_CACHE") != "1")
         self.engine.begin_build()
-        self.rows, self._html, self.summary = {}, {}, {}
+        self.rows, self._html, self.summary, self.notebook_of = {}, {}, {}, {}
+        self.links = notebooks.Links(config.site_url, config.repo_url)
+        # notebooks only where mkdocs-jupyter is there to render them as pages
+        self.make_notebooks = "mkdocs-jupyter" in config.plugins
 
     def on_files(self, files: Any, config: Any) -> Any:
         assert self.engine is not None
@@ -66,12 +75,23 @@ class LiveNotesBuild:
             # registered now so pages may link to it; on_post_build writes the real report over it
             files.append(File.generated(config, REPORT_JSON, content="{}"))
         embeddings: list[_Embedding] = []
+        chapters: dict[str, str] = {}
         for file in files.documentation_pages():
             page = f"docs/{file.src_uri}"
             text = Path(file.abs_src_path).read_text(encoding="utf-8")
-            embeddings += [_Embedding(page, d) for d in find_directives(text) if d.kind == "run"]
-        if not self.execute:
-            return files
+            found = [_Embedding(page, d) for d in find_directives(text) if d.kind == "run"]
+            embeddings += found
+            if found and get_data(text)[1].get("notebook", True):
+                chapters[file.src_uri] = text
+        if self.execute:
+            self._run(embeddings)
+        if self.make_notebooks:
+            for page_uri, text in chapters.items():
+                self._add_notebook(page_uri, text, files, config)
+        return files
+
+    def _run(self, embeddings: list[_Embedding]) -> None:
+        assert self.engine is not None
         pages_of: dict[str, list[str]] = {}
         for embedding in embeddings:
             pages_of.setdefault(embedding.directive.arg, []).append(embedding.where)
@@ -87,9 +107,24 @@ class LiveNotesBuild:
         self.summary = report.summarize(
             list(self.rows.values()), time.perf_counter() - started, self.engine.worker.starts
         )
-        return files
 
-    def on_page_markdown(self, markdown: str, page_src_uri: str) -> str:
+    def _add_notebook(self, page_uri: str, text: str, files: Any, config: Any) -> None:
+        """Write the page's notebook (only when it changed) and add it to the site as a page."""
+        assert self.engine is not None
+        notebook = notebooks.safe_build(page_uri, get_data(text)[0], self.engine, self.links, with_outputs=self.execute)
+        if notebook is None:
+            return
+        uri = notebooks.notebook_uri(page_uri)
+        folder = self.engine.project.cache / "notebooks"
+        path = folder / uri
+        data = notebooks.dumps(notebook).encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            write_atomic(path, data)
+        if files.get_file_from_path(uri) is None:
+            files.append(File(uri, str(folder), config.site_dir, config.use_directory_urls))
+        self.notebook_of[page_uri] = uri
+
+    def on_page_markdown(self, markdown: str, page_src_uri: str, page_url: str = "") -> str:
         assert self.engine is not None
         page = f"docs/{page_src_uri}"
         replacements = {}
@@ -105,12 +140,16 @@ class LiveNotesBuild:
                 )
             else:
                 replacements[directive.line] = self._embed(directive, where, indent)
-        return replace_lines(markdown, replacements)
+        markdown = replace_lines(markdown, replacements)
+        if page_src_uri in self.notebook_of:  # after the directives: their line numbers stay those of the file
+            markdown = self._with_notebook_links(markdown, page_src_uri, page_url)
+        return markdown
 
     def on_page_content(self, html: str) -> str:
         for token, fragment in self._html.items():
             html = html.replace(f"<p>{token}</p>", fragment)
-        return html
+        # mkdocs-jupyter writes its MathJax loader even with no URL (custom_mathjax_url: ""): drop the empty tag
+        return html.replace('<script src=""> </script>', "")
 
     def on_post_build(self, site_dir: str) -> None:
         assert self.engine is not None
@@ -140,6 +179,25 @@ class LiveNotesBuild:
             self.engine = None
 
     # -- helpers -------------------------------------------------------------------------------
+    def _with_notebook_links(self, markdown: str, page_uri: str, page_url: str) -> str:
+        """Under the page's title: its notebook on the site, the .ipynb to download, Colab."""
+        notebook_page = notebooks.notebook_uri(page_uri).removesuffix(".ipynb") + "/"
+        here = page_url or "./"
+        links = [
+            f'<a href="{get_relative_url(notebook_page, here)}">ノートブックとして見る</a>',
+            f'<a href="{get_relative_url(notebooks.download_path(page_uri), here)}" download>.ipynb をダウンロード</a>',
+        ]
+        colab = self.links.colab(page_uri)
+        if colab:
+            links.append(f'<a href="{colab}" rel="noopener">Colab で開く</a>')
+        fragment = (
+            '<p class="livenotes-notebook-links">このページのノートブック(ビルドが生成): ' + " · ".join(links) + "</p>"
+        )
+        lines = markdown.splitlines()
+        title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
+        lines.insert(title + 1, self._placeholder(fragment, ""))
+        return "\n".join(lines) + "\n"
+
     def _placeholder(self, fragment: str, indent: str) -> str:
         token = f"livenotes{uuid.uuid4().hex}"
         self._html[token] = fragment
