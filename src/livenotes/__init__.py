@@ -1,6 +1,6 @@
 """livenotes: run the snippets of a MkDocs site at build time, cache their results, check them.
 
-The public API is re-exported here once; the code lives in ``livenotes._internal``.
+Everything public is re-exported here, once, and listed in ``__all__``; the modules behind it are private.
 """
 
 from livenotes._internal.approved import Drift, approve, approved_path, check, matches

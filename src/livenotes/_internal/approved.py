@@ -43,22 +43,27 @@ def _align_numbers(want: str, got: str) -> str:
 
 
 def matches(want: str, got: str) -> bool:
+    """True when ``got`` matches the approved text ``want`` (ELLIPSIS, whitespace, approved digits)."""
     checker = doctest.OutputChecker()
     return checker.check_output(want, got, FLAGS) or checker.check_output(want, _align_numbers(want, got), FLAGS)
 
 
 @dataclass(frozen=True)
 class Drift:
+    """A result that does not match its approved output (or has none yet)."""
+
     approved_file: str
     diff: str  # unified diff, approved → this run; empty when there is no approved file yet
 
     def describe(self) -> str:
+        """One message for the log and the page: what differs and how to accept it."""
         if not self.diff:
             return f"no approved output yet ({self.approved_file} is missing); run `make approve` and review it"
         return f"output differs from {self.approved_file} (run `make approve` to accept it):\n{self.diff}"
 
 
 def approved_path(project: Project, snippet: str) -> Path:
+    """``approved/x/y.txt`` for the snippet ``x/y.py``."""
     return project.approved / (snippet.removesuffix(".py") + ".txt")
 
 

@@ -17,6 +17,8 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 
 @dataclass(frozen=True)
 class Directive:
+    """One directive line of a page: ``run`` with its snippet path, ``build_report``, or ``invalid``."""
+
     kind: str  # "run", "build_report" or "invalid"
     arg: str
     line: int  # 1-based line in the page source

@@ -24,6 +24,8 @@ PRODUCT_STAMP = ".livenotes-key"  # in each folder a snippet produces: the key o
 
 
 class Engine:
+    """Runs snippets for one project: keys them, reuses cached results, runs the rest in one warm worker."""
+
     def __init__(self, project: Project, *, use_cache: bool = True) -> None:
         self.project = project
         self.use_cache = use_cache
@@ -52,10 +54,12 @@ class Engine:
         return self.cache.evict(live)
 
     def close(self) -> None:
+        """Stop the worker process."""
         self.worker.close()
 
     # -- snippets and keys ---------------------------------------------------------------------
     def snippet(self, name: str, where: str | None = None) -> Snippet:
+        """The snippet ``name``, loaded once per build; a ``SnippetError`` names ``where`` it was asked for."""
         if name not in self._snippets:
             snippet = load_snippet(self.project, name, where)
             self._snippets[snippet.name] = snippet
@@ -91,6 +95,7 @@ class Engine:
         return found
 
     def key_of(self, name: str, _chain: tuple[str, ...] = ()) -> tuple[str, dict]:
+        """The cache key and provenance: code, options, libraries, inputs and the keys of what it needs."""
         snippet = self.snippet(name)
         if snippet.name in _chain:
             raise SnippetError("needs form a cycle: " + " → ".join((*_chain, snippet.name)), snippet.display_path)
@@ -144,6 +149,7 @@ class Engine:
         return result
 
     def run_all(self, names: Iterable[str], progress: Progress | None = None) -> list[Result]:
+        """Results of several snippets in order, reporting each to ``progress``."""
         names = list(dict.fromkeys(names))
         done = []
         for index, name in enumerate(names, 1):

@@ -30,6 +30,8 @@ TOOLTIP_LENGTH = 140
 
 @dataclass(frozen=True)
 class Term:
+    """A glossary entry: its anchor, heading, the forms found in text, and its first paragraph."""
+
     anchor: str  # the heading's id on the glossary page
     title: str  # the heading as written, e.g. "転移学習(transfer learning)"
     forms: tuple[str, ...]  # what to look for in running text

@@ -54,10 +54,12 @@ class LiveNotesBuild:
 
     @property
     def execute(self) -> bool:
+        """False when ``LIVENOTES_EXECUTE=0``: pages show code only (for a fast look at the prose)."""
         return os.environ.get("LIVENOTES_EXECUTE", "1") != "0"
 
     # -- events --------------------------------------------------------------------------------
     def on_config(self, config: Any) -> None:
+        """Start (or keep) the engine for this project and forget the previous build."""
         project = Project(Path(config.config_file_path).resolve().parent)
         if self.engine is None or self.engine.project != project:
             if self.engine is not None:
@@ -70,6 +72,7 @@ class LiveNotesBuild:
         self.make_notebooks = "mkdocs-jupyter" in config.plugins
 
     def on_files(self, files: Any, config: Any) -> Any:
+        """Run every embedded snippet (with progress), then add the chapters' notebooks to the site."""
         assert self.engine is not None
         if files.get_file_from_path(REPORT_JSON) is None:
             # registered now so pages may link to it; on_post_build writes the real report over it
@@ -125,6 +128,7 @@ class LiveNotesBuild:
         self.notebook_of[page_uri] = uri
 
     def on_page_markdown(self, markdown: str, page_src_uri: str, page_url: str = "") -> str:
+        """Replace each directive with the snippet's code and a placeholder for its output."""
         assert self.engine is not None
         page = f"docs/{page_src_uri}"
         replacements = {}
@@ -146,12 +150,14 @@ class LiveNotesBuild:
         return markdown
 
     def on_page_content(self, html: str) -> str:
+        """Put the outputs' HTML where the placeholders are."""
         for token, fragment in self._html.items():
             html = html.replace(f"<p>{token}</p>", fragment)
         # mkdocs-jupyter writes its MathJax loader even with no URL (custom_mathjax_url: ""): drop the empty tag
         return html.replace('<script src=""> </script>', "")
 
     def on_post_build(self, site_dir: str) -> None:
+        """Evict stale cache entries and write the build report."""
         assert self.engine is not None
         if not self.execute:
             return
@@ -174,6 +180,7 @@ class LiveNotesBuild:
         )
 
     def on_shutdown(self) -> None:
+        """Stop the worker when MkDocs exits."""
         if self.engine is not None:
             self.engine.close()
             self.engine = None

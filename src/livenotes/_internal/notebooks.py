@@ -63,6 +63,7 @@ class Links:
     repo_url: str | None
 
     def page(self, page_uri: str, anchor: str = "") -> str | None:
+        """The published address of a page (None without ``site_url``)."""
         if not self.site_url:
             return None
         stem = page_uri.removesuffix(".md")

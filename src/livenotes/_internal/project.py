@@ -14,22 +14,27 @@ class Project:
 
     @property
     def snippets(self) -> Path:
+        """The example files the pages embed."""
         return self.root / "snippets"
 
     @property
     def approved(self) -> Path:
+        """The approved outputs, one ``.txt`` per snippet."""
         return self.root / "approved"
 
     @property
     def docs(self) -> Path:
+        """The Markdown pages."""
         return self.root / "docs"
 
     @property
     def cache(self) -> Path:
+        """Results, file hashes and generated notebooks (safe to delete)."""
         return self.root / ".cache" / "livenotes"
 
     @property
     def checkpoints(self) -> Path:
+        """Model folders: the offline MiniLM and what the recipes train."""
         return self.root / "checkpoints"
 
     @classmethod

@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Figure:
+    """A matplotlib figure a snippet left open, as PNG (cropped like a notebook's inline figure)."""
+
     png_base64: str
     width: int
     height: int
@@ -15,6 +17,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class Failure:
+    """Why a snippet gave no result: its kind, a one-line message, where, and the traceback's tail."""
+
     kind: str  # "error" | "timeout" | "crash" | "invalid"
     message: str  # one line, e.g. "ZeroDivisionError: division by zero"
     where: str | None  # "snippets/x.py:12" when known
@@ -23,6 +27,8 @@ class Failure:
 
 @dataclass
 class Result:
+    """What running a snippet gave in this build (or in the build that cached it)."""
+
     snippet: str
     key: str
     stdout: str = ""
@@ -38,10 +44,12 @@ class Result:
 
     @property
     def ok(self) -> bool:
+        """True when the snippet ran to the end."""
         return self.failure is None
 
     @property
     def status(self) -> str:
+        """``"ok"`` or the failure's kind, as the build report shows it."""
         return "ok" if self.failure is None else self.failure.kind
 
     def text(self) -> str:
@@ -53,12 +61,14 @@ class Result:
         return "".join(parts)
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for the cache and the build report."""
         data = asdict(self)
         data.pop("cached")
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Result:
+        """The result that ``to_json`` wrote."""
         data = dict(data)
         data["figures"] = [Figure(**f) for f in data.get("figures", [])]
         if data.get("failure"):

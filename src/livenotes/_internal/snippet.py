@@ -40,10 +40,12 @@ class Snippet:
 
     @property
     def display_path(self) -> str:
+        """``snippets/<name>``, as messages and pages show it."""
         return f"snippets/{self.name}"
 
     @cached_property
     def tree(self) -> ast.Module:
+        """The parsed code (parsed once: imports and literals are read from it)."""
         return ast.parse(self.text, filename=str(self.path))
 
     @cached_property
@@ -59,6 +61,7 @@ class Snippet:
 
     @cached_property
     def string_literals(self) -> frozenset[str]:
+        """Every string constant in the code: where the engine finds the paths a snippet reads."""
         return frozenset(
             node.value for node in ast.walk(self.tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
         )
