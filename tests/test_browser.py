@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from livenotes import Project, approved_path, matches
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -173,3 +179,59 @@ def test_japanese_search_finds_the_page(page: tuple, site_url: str, word: str, p
     assert any(page_path in link for link in links), links
     tab.screenshot(path=str(SHOTS / f"search-{page_path.strip('/').replace('/', '-')}.png"))
     traffic.assert_clean()
+
+
+def test_the_copy_button_gives_the_snippet_file_and_that_code_runs(
+    browser: object, site_url: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    tab = context.new_page()
+    traffic = Traffic(tab, site_url)
+    try:
+        tab.goto(f"{site_url}/reading-log/", wait_until="networkidle")
+        block = tab.locator(
+            "div.highlight", has=tab.locator(".filename", has_text="snippets/reading_log/perceptron.py")
+        )
+        block.scroll_into_view_if_needed()
+        block.hover()
+        block.locator('button[data-md-type="copy"]').click()  # Material 9.8: a button in the code's nav
+        copied = tab.evaluate("navigator.clipboard.readText()")
+        traffic.assert_clean()
+    finally:
+        context.close()
+    snippet = ROOT / "snippets" / "reading_log" / "perceptron.py"
+    assert copied.rstrip("\n") == snippet.read_text(encoding="utf-8").rstrip("\n"), "not exactly the file"
+    assert ">>>" not in copied and "このビルドで実行" not in copied  # no prompts, no output
+    # run what landed in the clipboard, from the repository (where data/ is), as a reader would
+    pasted = tmp_path / "pasted.py"
+    pasted.write_text(copied, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(pasted)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    want = approved_path(Project(ROOT), "reading_log/perceptron.py").read_text(encoding="utf-8")
+    printed = "".join(line for line in want.splitlines(keepends=True) if not line.startswith("[figure "))
+    assert matches(printed, done.stdout)
+
+
+def test_every_page_asks_only_this_site_for_anything(browser: object, site_url: str, built_site: Path) -> None:
+    pages = sorted(p.parent.relative_to(built_site).as_posix() for p in built_site.rglob("index.html"))
+    assert len(pages) > 15
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
+    try:
+        for path in pages:
+            tab = context.new_page()
+            traffic = Traffic(tab, site_url)
+            tab.goto(f"{site_url}/{'' if path == '.' else path + '/'}", wait_until="networkidle")
+            tab.mouse.wheel(0, 100000)  # lazy images too
+            tab.wait_for_timeout(300)
+            traffic.assert_clean()
+            tab.close()
+    finally:
+        context.close()

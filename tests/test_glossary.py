@@ -48,6 +48,8 @@ def test_the_longest_form_wins_where_two_start_together_and_the_earliest_wins_ot
         '<div class="livenotes-output"><p>転移学習</p></div>',
         '<pre class="mermaid"><code>flowchart LR; a[転移学習]</code></pre>',
         "<script>var s = '転移学習';</script>",
+        '<div class="highlight"><span class="filename">snippets/転移学習.py</span></div>',
+        '<div class="jp-Cell jp-CodeCell"><div class="jp-InputArea">転移学習</div></div>',
     ],
 )
 def test_code_headings_links_outputs_and_scripts_are_left_alone(html: str) -> None:

@@ -23,7 +23,18 @@ _ID = re.compile(r"#(?P<id>[a-z0-9-]+)")
 _MATCH = re.compile(r'data-match="(?P<forms>[^"]+)"')
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SKIPPED_TAGS = {"a", "code", "pre", "kbd", "script", "style", "svg", "h1", "h2", "h3", "h4", "h5", "h6", "button"}
-_SKIPPED_CLASSES = {"livenotes-output", "livenotes-provenance", "livenotes-failure", "livenotes-drift", "mermaid"}
+# outputs, diagrams, a code block's file name, and notebook cells (their code and outputs are not prose)
+_SKIPPED_CLASSES = {
+    "livenotes-output",
+    "livenotes-provenance",
+    "livenotes-failure",
+    "livenotes-drift",
+    "livenotes-notebook-links",
+    "mermaid",
+    "filename",
+    "jp-CodeCell",
+    "jp-OutputArea",
+}
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 TOOLTIP_LENGTH = 140
 

@@ -152,7 +152,19 @@ def _setup_cells(engine: Engine, snippets: list[Snippet], links: Links) -> list[
     data = sorted({"/".join(p.split("/")[:2]) for p in inputs if p.startswith("data/")})
     bought = sorted({p for p in inputs if p.startswith("checkpoints/") and engine.maker_of(p) is None})
     pins = _pins(m for s in snippets for m in s.imported_modules)
-    cells = [v4.new_markdown_cell("## 準備\n\n最初のセルたちは、このノートをどこでも単独で動かすためのものです。")]
+    intro = (
+        "## 準備\n\n最初のセルたちは、このノートを単独で動かすためのものです。"
+        "確かめてあるのは、このリポジトリの中でカーネルに最初から最後まで実行させること"
+        "(テストが nbclient で行う)だけで、"
+        "Colab などほかの場所ではまだ試していません。"
+    )
+    if "data/austen" in data:
+        intro += (
+            "\n\nオースティンの長編は Debian のパッケージ `r-cran-janeaustenr` から `apt-get download` で取り、"
+            "ハッシュを確かめます。Debian 以外(Colab は Ubuntu)ではパッケージが違うのでハッシュが合わず、"
+            "データの準備のセルで止まるはずです。"
+        )
+    cells = [v4.new_markdown_cell(intro)]
     fetch = [
         "# リポジトリの中で開いていなければ、データの準備スクリプトのためにリポジトリを取ってくる",
         "import os",
