@@ -49,6 +49,7 @@ class _State:
 
 
 _MEMO: dict[tuple, tuple[Any, dict]] = {}
+_SAME_FOR_A_LOCAL_FOLDER = {"local_files_only", "revision", "trust_remote_code", "adapter_kwargs", "use_safetensors"}
 
 
 def _memo_key(cls: type, where: Any, args: tuple, kwargs: dict) -> tuple | None:
@@ -56,6 +57,10 @@ def _memo_key(cls: type, where: Any, args: tuple, kwargs: dict) -> tuple | None:
     import torch
     from transformers import PretrainedConfig
 
+    # pipeline() and a direct from_pretrained pass different spellings of the same load: compare the meaning
+    # (transformers 5 reads no dtype as "auto"; the rest changes nothing for a local folder)
+    kwargs = {name: value for name, value in kwargs.items() if name not in _SAME_FOR_A_LOCAL_FOLDER}
+    kwargs.setdefault("dtype", "auto")
     parts = []
     for name, value in sorted(kwargs.items()):
         if isinstance(value, PretrainedConfig):
