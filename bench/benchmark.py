@@ -31,7 +31,7 @@ def log(message: str) -> None:
 
 
 def copy_project(target: Path) -> None:
-    for name in ("docs", "snippets", "approved", "hooks"):
+    for name in ("docs", "snippets", "approved", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     # only the shipped checkpoint: the cold build trains the site's own checkpoints again

@@ -112,7 +112,7 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
     assert "https://example.org/notes/chapter/" in sources[0]
     prose = next(s for s in sources if s.startswith("Intro"))
     assert "[the other page](https://example.org/notes/other/#part)" in prose
-    assert "> **Careful**\n> indented body" in prose
+    assert "> **Careful**\n> indented body\n\nafter" in prose
     assert prose.endswith("after\n\n## Section") and "{#" not in text
     code = next(c for c in notebook["cells"] if c["metadata"].get("livenotes", {}).get("snippet"))
     assert code["source"] == 'print("hello")'

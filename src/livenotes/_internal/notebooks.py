@@ -318,6 +318,9 @@ def _prose(text: str, page_uri: str, links: Links) -> str:
                 out.append(">" + (" " + line[4:] if line.strip() else ""))
                 continue
             in_admonition = False
+            while out and out[-1] == ">":
+                out.pop()  # the admonition's trailing blank lines: end the quote with a real blank line
+            out.append("")
         out.append(_strip_attrs(line))
     body = "\n".join(out).strip()
     return _MD_LINK.sub(lambda m: _site_link(m, page_uri, links), body)
