@@ -11,7 +11,7 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-serve: setup  ## serve the site on http://127.0.0.1:8000 and rebuild on every edit
+serve: setup  ## serve the site on http://127.0.0.1:8000/hf-course-notes/ (site_url's path) and rebuild on every edit
 	$(VENV)/mkdocs serve
 
 build: setup  ## build the site into site/ (fails on any failing or drifted snippet)

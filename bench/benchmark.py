@@ -17,8 +17,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "bench" / "build_probe.py"
@@ -79,7 +82,10 @@ def wait_for(url: str, marker: str, timeout: float = 300) -> float:
 def serve_edit_loop(project: Path) -> list[float]:
     """Seconds from writing an edited snippet to its page serving the new output (warm worker)."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}/feature-extraction/"
+    # mkdocs serve mounts the site under site_url's path (/hf-course-notes/)
+    config = yaml.load((project / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    mount = urllib.parse.urlparse(config.get("site_url", "")).path.rstrip("/")
+    url = f"http://127.0.0.1:{port}{mount}/feature-extraction/"
     snippet = project / "snippets" / EDITED
     original = snippet.read_text()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
