@@ -48,7 +48,7 @@ class LiveNotesBuild:
         self.rows: dict[str, report.Row] = {}
         self._html: dict[str, str] = {}
         self.summary: dict[str, Any] = {}
-        self.notebook_of: dict[str, str] = {}  # page src_uri → its generated notebook's src_uri
+        self.with_notebook: set[str] = set()  # src_uri of the pages whose notebook this build made
         self.links = notebooks.Links(None, None)
         self.make_notebooks = False
 
@@ -66,7 +66,7 @@ class LiveNotesBuild:
                 self.engine.close()
             self.engine = Engine(project, use_cache=os.environ.get("LIVENOTES_NO_CACHE") != "1")
         self.engine.begin_build()
-        self.rows, self._html, self.summary, self.notebook_of = {}, {}, {}, {}
+        self.rows, self._html, self.summary, self.with_notebook = {}, {}, {}, set()
         self.links = notebooks.Links(config.site_url, config.repo_url)
         # notebooks only where mkdocs-jupyter is there to render them as pages
         self.make_notebooks = "mkdocs-jupyter" in config.plugins
@@ -125,7 +125,7 @@ class LiveNotesBuild:
             write_atomic(path, data)
         if files.get_file_from_path(uri) is None:
             files.append(File(uri, str(folder), config.site_dir, config.use_directory_urls))
-        self.notebook_of[page_uri] = uri
+        self.with_notebook.add(page_uri)
 
     def on_page_markdown(self, markdown: str, page_src_uri: str, page_url: str = "") -> str:
         """Replace each directive with the snippet's code and a placeholder for its output."""
@@ -145,7 +145,7 @@ class LiveNotesBuild:
             else:
                 replacements[directive.line] = self._embed(directive, where, indent)
         markdown = replace_lines(markdown, replacements)
-        if page_src_uri in self.notebook_of:  # after the directives: their line numbers stay those of the file
+        if page_src_uri in self.with_notebook:  # after the directives: their line numbers stay those of the file
             markdown = self._with_notebook_links(markdown, page_src_uri, page_url)
         return markdown
 
