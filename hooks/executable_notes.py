@@ -1,37 +1,19 @@
-"""MkDocs hook: a thin adapter from MkDocs events to the livenotes engine (see src/livenotes)."""
+"""MkDocs hook: binds MkDocs' events to the livenotes build (src/livenotes), with this site's notebook set-up."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from mkdocs.plugins import event_priority
+from notes_site import setup_cells  # beside this file: MkDocs puts the hook's folder on sys.path while loading it
 
 from livenotes import LiveNotesBuild
 
 # mkdocs serve keeps this module (and so the warm worker) between rebuilds; on_config resets per-build state
-_build = LiveNotesBuild()
+_build = LiveNotesBuild(site_setup=setup_cells)
 
-
-def on_config(config: Any) -> None:
-    _build.on_config(config)
-
-
-@event_priority(50)  # before mkdocs-jupyter's on_files, so it renders the notebooks this adds
-def on_files(files: Any, config: Any) -> Any:
-    return _build.on_files(files, config)
-
-
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    return _build.on_page_markdown(markdown, page.file.src_uri, page.url)
-
-
-def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    return _build.on_page_content(html)
-
-
-def on_post_build(config: Any) -> None:
-    _build.on_post_build(config.site_dir)
-
-
-def on_shutdown() -> None:
-    _build.on_shutdown()
+on_startup = _build.on_startup
+on_config = _build.on_config
+on_files = _build.on_files
+on_serve = _build.on_serve
+on_page_markdown = _build.on_page_markdown
+on_page_content = _build.on_page_content
+on_post_build = _build.on_post_build
+on_shutdown = _build.on_shutdown

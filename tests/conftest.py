@@ -40,7 +40,7 @@ class Scratch:
         """Write a snippet and run it in a new build of the scratch engine."""
         name = self.write(code, name)
         self.engine.begin_build()
-        return self.engine.result(name)
+        return self.engine.evaluate(name).result
 
 
 @pytest.fixture(scope="session")

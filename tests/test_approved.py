@@ -49,10 +49,10 @@ def test_approve_keeps_an_approved_text_that_still_matches(tmp_path: Path) -> No
 
 
 def test_a_failed_run_cannot_be_approved(tmp_path: Path) -> None:
-    from livenotes import Failure
+    from livenotes import SnippetError
 
     with pytest.raises(ValueError, match="only a successful run"):
-        approve(_project(tmp_path), Result("a.py", "k", failure=Failure("error", "boom", None)))
+        approve(_project(tmp_path), Result("a.py", "k", failure=SnippetError("boom", kind="error")))
 
 
 def test_figures_take_part_in_the_approved_text() -> None:

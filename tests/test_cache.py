@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from livenotes import Engine, Project, Result
-from livenotes._internal import cache_key
+from livenotes._internal import cache_key, graph
 from livenotes._internal.cache import ResultCache
 from tests.conftest import Scratch
 
@@ -50,7 +50,7 @@ def test_a_checkpoint_made_by_a_snippet_makes_that_snippet_a_dependency(scratch:
     maker = scratch.write("# livenotes: produces=checkpoints/made\nprint('training')\n", "made/maker.py")
     user = scratch.write("print('loading', 'checkpoints/made')\n", "made/user.py")
     scratch.engine.begin_build()
-    assert scratch.engine.needs(scratch.engine.snippet(user)) == [maker]
+    assert scratch.engine.graph.needs(scratch.engine.snippet(user)) == [maker]
     before = scratch.engine.key_of(user)[0]
     scratch.write("# livenotes: produces=checkpoints/made\nprint('training longer')\n", maker)
     assert _key(scratch, user) != before
@@ -80,7 +80,7 @@ def test_an_unchanged_snippet_is_never_run_again(scratch: Scratch) -> None:
     assert first.ok and not first.cached
     fresh = Engine(scratch.project)  # a new build process: same cache, no worker yet
     try:
-        again = fresh.result(name)
+        again = fresh.evaluate(name).result
         assert again.cached and again.stdout == "once\n"
         assert fresh.worker.starts == 0
     finally:
@@ -162,7 +162,7 @@ def test_a_snippet_whose_producer_fails_says_where_the_producer_failed(scratch: 
     )
     user = scratch.write("print('loading', 'checkpoints/broken')\n", "dep/user.py")
     scratch.engine.begin_build()
-    failure = scratch.engine.result(user).failure
+    failure = scratch.engine.evaluate(user).result.failure
     assert failure is not None and failure.kind == "invalid"
     assert f"snippets/{maker}, which failed (snippets/{maker}:3: ValueError: no data)" in failure.message
 
@@ -172,4 +172,4 @@ def test_a_bare_input_folder_name_is_not_an_input(scratch: Scratch) -> None:
         "name = 'checkpoints/tiny-x'.removeprefix('checkpoints/')\nprint(name, 'data')\n", "bare/names.py"
     )
     scratch.engine.begin_build()
-    assert cache_key.referenced_inputs(scratch.project, scratch.engine.snippet(snippet)) == ["checkpoints/tiny-x"]
+    assert graph.referenced_inputs(scratch.project, scratch.engine.snippet(snippet)) == ["checkpoints/tiny-x"]

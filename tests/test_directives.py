@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from livenotes import Project, SnippetError, find_directives, load_snippet
+from livenotes import Project, SnippetError, load_snippet, parse_page
 
 
 def test_directives_are_found_with_their_lines_outside_code_fences() -> None:
@@ -10,19 +10,31 @@ def test_directives_are_found_with_their_lines_outside_code_fences() -> None:
         '# T\n\n{% run "a/b.py" %}\n\n```markdown\n{% run "shown.py" %}\n```\n\n'
         '~~~~\n{% run "x.py" %}\n~~~~\n{% build_report %}\n'
     )
-    found = [(d.kind, d.arg, d.line) for d in find_directives(page)]
+    found = [(d.kind, d.arg, d.line) for d in parse_page("docs/p.md", page).directives]
     assert found == [("run", "a/b.py", 3), ("build_report", "", 12)]
 
 
 def test_a_malformed_directive_is_reported_not_ignored() -> None:
-    found = list(find_directives('{% run %}\n{% rnu "a.py" %}\n'))
-    assert [d.kind for d in found] == ["invalid", "invalid"]
-    assert [d.line for d in found] == [1, 2]
+    page = parse_page("docs/p.md", '{% run %}\n{% rnu "a.py" %}\n')
+    assert page.directives == ()
+    assert [(line, e.where, e.kind) for line, e in page.errors.items()] == [
+        (1, "docs/p.md:1", "invalid"),
+        (2, "docs/p.md:2", "invalid"),
+    ]
+    assert "run needs a snippet path" in page.errors[1].message and "unknown directive" in page.errors[2].message
+
+
+def test_line_numbers_are_the_files_even_after_front_matter() -> None:
+    page = parse_page("docs/p.md", '---\nnotebook: false\n---\n\n# T\n\n{% run "a.py" %}\n')
+    assert page.meta == {"notebook": False} and page.body_line == 4
+    assert [(d.arg, d.line) for d in page.directives] == [("a.py", 7)]
+    assert page.body.startswith("\n# T\n")  # the body starts after the front matter
+    assert page.where(7) == "docs/p.md:7"
 
 
 def test_an_indented_directive_keeps_its_indentation() -> None:
-    (directive,) = find_directives('=== "tab"\n\n    {% run "a.py" %}\n')
-    assert directive.source.startswith("    ") and directive.arg == "a.py"
+    (directive,) = parse_page("docs/p.md", '=== "tab"\n\n    {% run "a.py" %}\n').directives
+    assert directive.indent == "    " and directive.arg == "a.py"
 
 
 @pytest.mark.parametrize(

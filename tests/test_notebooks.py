@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from livenotes import Links, approved_path, build_notebook, matches, notebook_uri
+from livenotes import Engine, Links, NotebookSource, approved_path, build_notebook, matches, notebook_uri, parse_page
 from tests.conftest import ROOT, Scratch
 
 CHAPTERS = ["pipeline.md", "feature-extraction.md", "chapter-1-4.md", "workshop.md", "reading-log.md"]
@@ -98,6 +98,11 @@ def test_a_notebook_runs_end_to_end_in_a_kernel_and_gives_the_approved_outputs(b
         assert matches(want, got), f"{name} in the kernel:\n{got}\n--- approved ---\n{want}"
 
 
+def _source(engine: Engine) -> NotebookSource:
+    engine.begin_build()
+    return NotebookSource(engine.project, engine.snippet, engine.graph, engine.evaluate)
+
+
 def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scratch) -> None:
     name = scratch.write('print("hello")\n', "nb/hello.py")
     page = (
@@ -105,7 +110,7 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
         '!!! note "Careful"\n    indented body\n\nafter\n\n## Section {#s}\n\n'
         f'{{% run "{name}" %}}\n\nThe end.\n'
     )
-    notebook = build_notebook("chapter.md", page, scratch.engine, LINKS, with_outputs=True)
+    notebook = build_notebook(parse_page("docs/chapter.md", page), _source(scratch.engine), LINKS)
     text = json.dumps(notebook, ensure_ascii=False)
     sources = [c["source"] for c in notebook["cells"]]
     assert sources[0].startswith("# Title\n")
@@ -122,7 +127,7 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
 
 def test_a_failing_snippet_becomes_an_error_output_and_the_notebook_is_still_made(scratch: Scratch) -> None:
     name = scratch.write("1 / 0\n", "nb/broken.py")
-    notebook = build_notebook("p.md", f'# P\n\n{{% run "{name}" %}}\n', scratch.engine, LINKS, with_outputs=True)
+    notebook = build_notebook(parse_page("docs/p.md", f'# P\n\n{{% run "{name}" %}}\n'), _source(scratch.engine), LINKS)
     nbformat.validate(nbformat.from_dict(notebook))
     code = next(c for c in notebook["cells"] if c["metadata"].get("livenotes", {}).get("snippet"))
     assert code["outputs"][0]["output_type"] == "error"

@@ -75,7 +75,7 @@ def test_a_strict_build_fails_and_names_every_problem(broken_site: Path) -> None
     done = mkdocs("build", "--strict", cwd=broken_site)
     assert done.returncode != 0
     log = done.stderr + done.stdout
-    assert "snippets/bad.py:2: ZeroDivisionError: division by zero (embedded in docs/index.md:4)" in log
+    assert "snippets/bad.py:2 (embedded in docs/index.md:4): ZeroDivisionError: division by zero" in log
     assert "print(1 / x)" in log  # the traceback's tail
     assert re.search(r"docs/index.md:5: snippet path '../outside.py' is outside snippets/", log)
     assert re.search(r"docs/index.md:6: snippet 'missing.py' does not exist", log)
@@ -165,3 +165,36 @@ def test_serve_shows_the_error_keeps_serving_and_picks_up_the_fix(tmp_path: Path
             assert "livenotes-failure" not in page
         finally:
             server.terminate()
+
+
+def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        '# p\n\n{% run "quick.py" %}\n\n{% run "slow.py" %}\n\n{% run "after.py" %}\n',
+        {
+            "quick.py": "print('すぐ')\n",
+            "slow.py": "import time\ntime.sleep(15)\nprint('やっと')\n",
+            # needs the slow one: evaluated after it, in dependency order
+            "after.py": "# livenotes: needs=slow.py\nprint('あと')\n",
+        },
+        {"quick.txt": "すぐ\n", "slow.txt": "やっと\n", "after.txt": "あと\n"},
+    )
+    port = _free_port()
+    with subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVENOTES_SERVE_WAIT": "0"},
+    ) as server:
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            first = _fetch_until(url, "livenotes-pending", 60)
+            assert "実行中…" in first and '<code>やっと' not in first
+            assert first.count("livenotes-pending") == 3 or "すぐ" in first  # the quick one may already be there
+            # the page reloads itself (livereload) after the rebuild the runner asks for
+            done = _fetch_until(url, '<pre class="livenotes-stdout"><code>あと', 120)
+            assert "livenotes-pending" not in done and "やっと" in done and "すぐ" in done
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

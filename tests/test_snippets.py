@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livenotes import Engine, Project, check
+from livenotes import Engine, Project, parse_page
 from tests.conftest import ROOT
 
 SNIPPETS = Project(ROOT).all_snippets()
@@ -12,26 +12,21 @@ SNIPPETS = Project(ROOT).all_snippets()
 
 @pytest.mark.parametrize("name", SNIPPETS)
 def test_snippet_matches_its_approved_output(project_engine: Engine, name: str) -> None:
-    result = project_engine.result(name)
-    assert result.ok, f"{result.failure.where}: {result.failure.message}\n{result.failure.details}"  # type: ignore[union-attr]
-    drift = check(project_engine.project, result)
-    assert drift is None, drift.describe()  # type: ignore[union-attr]
+    evaluation = project_engine.evaluate(name)
+    assert evaluation.problem is None, f"{evaluation.problem}\n{evaluation.problem.details}"  # type: ignore[union-attr]
 
 
 def test_every_snippet_is_embedded_in_a_page() -> None:
-    from livenotes import find_directives
-
     embedded = {
-        d.arg
+        name
         for page in (ROOT / "docs").rglob("*.md")
-        for d in find_directives(page.read_text(encoding="utf-8"))
-        if d.kind == "run"
+        for name in parse_page(page.name, page.read_text("utf-8")).snippets
     }
     assert set(SNIPPETS) <= embedded, f"not on any page: {sorted(set(SNIPPETS) - embedded)}"
 
 
 def test_each_checkpoint_is_loaded_once_in_a_run_of_every_snippet(project_engine: Engine) -> None:
-    results = [project_engine.result(name) for name in SNIPPETS]
+    results = [project_engine.evaluate(name).result for name in SNIPPETS]
     executed = [r for r in results if not r.cached]
     loads = [path for r in executed for path in r.loads]
     assert len(loads) == len(set(loads)), loads

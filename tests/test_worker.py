@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from livenotes import Evaluation
 from livenotes._internal.render import output_html
 from tests.conftest import Scratch
 
@@ -25,7 +26,7 @@ def test_stdout_stderr_and_the_trailing_expression_are_kept_apart(scratch: Scrat
 def test_a_snippet_that_raises_names_its_file_and_line(scratch: Scratch) -> None:
     name = scratch.write("x = 1\n\ny = x / 0\n")
     scratch.engine.begin_build()
-    result = scratch.engine.result(name)
+    result = scratch.engine.evaluate(name).result
     assert result.failure is not None and result.failure.kind == "error"
     assert result.failure.where == f"snippets/{name}:3"
     assert result.failure.message == "ZeroDivisionError: division by zero"
@@ -37,7 +38,7 @@ def test_a_hang_is_stopped_at_its_timeout_and_the_worker_restarts(scratch: Scrat
     starts = scratch.engine.worker.starts
     name = scratch.write("# livenotes: timeout=1\nimport time\nwhile True:\n    time.sleep(0.05)\n")
     scratch.engine.begin_build()
-    result = scratch.engine.result(name)
+    result = scratch.engine.evaluate(name).result
     assert result.failure is not None and result.failure.kind == "timeout"
     assert result.failure.where in (f"snippets/{name}:3", f"snippets/{name}:4")
     _next_one_still_runs(scratch)
@@ -54,7 +55,7 @@ def test_os_exit_is_a_crash_and_the_worker_restarts(scratch: Scratch) -> None:
 def test_a_segfault_is_a_crash_that_names_the_line(scratch: Scratch) -> None:
     name = scratch.write("import ctypes\n\nctypes.string_at(0)\n")
     scratch.engine.begin_build()
-    result = scratch.engine.result(name)
+    result = scratch.engine.evaluate(name).result
     assert result.failure is not None and result.failure.kind == "crash"
     assert "SIGSEGV" in result.failure.message
     assert result.failure.where == f"snippets/{name}:3"
@@ -65,7 +66,7 @@ def test_html_and_ansi_in_output_are_escaped_and_stripped(scratch: Scratch) -> N
     result = scratch.run(
         "print('<script>alert(1)</script> \\x1b[31mred\\x1b[0m & <b>bold</b>')\n'<img src=x onerror=alert(1)>'\n"
     )
-    html = output_html(result, None)
+    html = output_html(Evaluation(result, None))
     assert "<script>" not in html and "<b>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; red &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert "\x1b" not in html
@@ -85,7 +86,7 @@ def test_figures_become_png_images(scratch: Scratch) -> None:
     (figure,) = result.figures
     assert 100 < figure.width <= 200 and 75 < figure.height <= 150  # cropped to what was drawn
     assert result.text().endswith(f"[figure 1: {figure.width}x{figure.height} png]\n")
-    assert '<img src="data:image/png;base64,' in output_html(result, None)
+    assert '<img src="data:image/png;base64,' in output_html(Evaluation(result, None))
 
 
 def test_stderr_lines_are_forwarded_as_progress_while_the_snippet_runs(

@@ -18,7 +18,7 @@ RECIPES = {
 
 
 def _metrics(engine: Engine, folder: str) -> dict:
-    result = engine.result(RECIPES[folder])
+    result = engine.evaluate(RECIPES[folder]).result
     assert result.ok, result.failure
     return json.loads((ROOT / folder / "metrics.json").read_text())
 
@@ -74,6 +74,6 @@ def test_ner_on_the_synthetic_data_reaches_ninety_percent_f1(project_engine: Eng
     ],
 )
 def test_later_snippets_load_the_checkpoints_through_pipeline(project_engine: Engine, consumer: str) -> None:
-    result = project_engine.result(consumer)
+    result = project_engine.evaluate(consumer).result
     assert result.ok, result.failure
-    assert set(project_engine.needs(project_engine.snippet(consumer))) <= set(RECIPES.values())
+    assert set(project_engine.graph.needs(project_engine.snippet(consumer))) <= set(RECIPES.values())

@@ -28,12 +28,12 @@ from .snippet import Snippet
 # Bump when the meaning of a cached result changes in a way the code hash below cannot see.
 CACHE_FORMAT = 1
 _WORKER_SOURCE = Path(__file__).with_name("worker.py")
-INPUT_FOLDERS = ("checkpoints/", "data/")  # string literals starting so are files a snippet reads
 _IMPLIED = {"transformers": ("torch",), "sentence-transformers": ("torch",)}
 
 
 @cache
-def _distributions_of_module() -> dict[str, list[str]]:
+def distributions_of_module() -> dict[str, list[str]]:
+    """Top-level module → the distributions that provide it (read once per process: it scans every one)."""
     return metadata.packages_distributions()
 
 
@@ -64,7 +64,7 @@ def library_versions(modules: frozenset[str] | set[str]) -> dict[str, str]:
         _canonical(dist)
         for module in modules
         if module not in sys.stdlib_module_names
-        for dist in _distributions_of_module().get(module, [])
+        for dist in distributions_of_module().get(module, [])
     ]
     # transformers declares no hard dependency on the framework it runs on here
     pending += [backend for dist in list(pending) for backend in _IMPLIED.get(dist, ())]
@@ -121,17 +121,6 @@ class VersionBook:
             data = {"fingerprint": self._fingerprint, "known": self._known}
             write_atomic(self._store, json.dumps(data).encode())
             self._dirty = False
-
-
-def referenced_inputs(project: Project, snippet: Snippet) -> list[str]:
-    """String literals naming what a snippet reads: ``checkpoints/...``, ``data/...``, or a model folder."""
-    found = []
-    for literal in snippet.string_literals:
-        if "\n" in literal or len(literal) > 300 or literal.rstrip("/") + "/" in INPUT_FOLDERS:
-            continue  # a bare "checkpoints/" (say, in removeprefix) names no input: it would key on every checkpoint
-        if literal.startswith(INPUT_FOLDERS) or (project.root / literal / "config.json").is_file():
-            found.append(literal.rstrip("/"))
-    return sorted(set(found))
 
 
 class KeyMaker:

@@ -6,15 +6,15 @@ import argparse
 import logging
 import sys
 
-from .approved import approve, check
-from .engine import Engine
+from .approved import approve
+from .engine import Engine, Evaluation
 from .project import Project
-from .results import Result
 
 
-def _print_progress(index: int, total: int, result: Result) -> None:
+def _print_progress(index: int, total: int, evaluation: Evaluation) -> None:
+    result = evaluation.result
     how = "cache" if result.cached else f"{result.duration:.1f} s"
-    print(f"[{index}/{total}] snippets/{result.snippet}: {result.status} ({how})", file=sys.stderr, flush=True)
+    print(f"[{index}/{total}] snippets/{result.snippet}: {evaluation.status} ({how})", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(project, use_cache=not args.no_cache)
     status = 0
     try:
-        results = engine.run_all(args.snippets or project.all_snippets(), _print_progress)
-        for result in results:
+        evaluations = engine.evaluate_all(args.snippets or project.all_snippets(), _print_progress)
+        for evaluation in evaluations:
+            result = evaluation.result
             if not result.ok:
                 status = 1
                 f = result.failure
@@ -38,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "approve":
                 if approve(project, result):
                     print(f"approved snippets/{result.snippet} (review the diff of approved/ before committing)")
-            elif args.command == "check" and (drift := check(project, result)) is not None:
+            elif args.command == "check" and evaluation.drift is not None:
                 status = 1
-                print(f"DRIFT snippets/{result.snippet}: {drift.describe()}\n", file=sys.stderr)
+                print(f"DRIFT snippets/{result.snippet}: {evaluation.drift.describe()}\n", file=sys.stderr)
         engine.end_build()
     finally:
         engine.close()

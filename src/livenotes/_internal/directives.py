@@ -1,34 +1,98 @@
-"""Find the engine's directives in a Markdown page (outside code fences).
+"""A Markdown page, parsed once: its directives (outside code fences) and the malformed ones as errors.
 
 ``{% run "feature_extraction/embed.py" %}`` embeds a snippet and its output;
-``{% build_report %}`` puts the build report table on a page.
+``{% build_report %}`` puts the build report table on a page. A line that looks like a directive
+but is not one is a ``SnippetError`` at ``docs/page.md:LINE``, never silently ignored.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import SnippetError, location
 
 _DIRECTIVE = re.compile(r"""^\s*\{%\s*(?P<kind>run|build_report)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$""")
 _LOOKS_LIKE_DIRECTIVE = re.compile(r"^\s*\{%.*%\}\s*$")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
+# MkDocs' own front matter rule (mkdocs.utils.meta): a YAML block between --- lines at the very top
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Directive:
-    """One directive line of a page: ``run`` with its snippet path, ``build_report``, or ``invalid``."""
+    """One directive line of a page: ``run`` with its snippet path, or ``build_report``."""
 
-    kind: str  # "run", "build_report" or "invalid"
-    arg: str
-    line: int  # 1-based line in the page source
+    kind: str  # "run" or "build_report"
+    arg: str  # the snippet path for "run"
+    line: int  # 1-based line in the page's file
     source: str  # the line as written
 
+    @property
+    def indent(self) -> str:
+        """The line's leading whitespace (a directive inside a tab or admonition keeps it)."""
+        return self.source[: len(self.source) - len(self.source.lstrip())]
 
-def find_directives(markdown: str) -> Iterator[Directive]:
-    """Every directive line outside fenced code, with its line number."""
+
+@dataclass(frozen=True)
+class Page:
+    """A page's file, parsed once per build."""
+
+    path: str  # "docs/pipeline.md"
+    text: str  # the file as read, front matter included
+    meta: dict[str, Any]
+    directives: tuple[Directive, ...]
+    errors: dict[int, SnippetError]  # file line → why that directive-looking line is not one
+    body_line: int  # the file line where the Markdown after the front matter starts (1 without front matter)
+
+    @property
+    def snippets(self) -> list[str]:
+        """The snippet names the page embeds, in page order (repeats kept)."""
+        return [d.arg for d in self.directives if d.kind == "run"]
+
+    def where(self, line: int) -> str:
+        """``docs/page.md:LINE``."""
+        return location(self.path, line)
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter: what MkDocs hands to ``on_page_markdown``."""
+        return "\n".join(self.text.splitlines()[self.body_line - 1 :]) + "\n"
+
+    def chunks(self) -> list[tuple[str, Directive | None]]:
+        """The body as (prose before a run directive, that directive) pairs; the last has no directive."""
+        lines = self.text.splitlines()
+        chunks: list[tuple[str, Directive | None]] = []
+        start = self.body_line - 1
+        for directive in self.directives:
+            if directive.kind == "run":
+                chunks.append(("\n".join(lines[start : directive.line - 1]), directive))
+                start = directive.line
+        chunks.append(("\n".join(lines[start:]), None))
+        return chunks
+
+
+def parse_page(path: str, text: str) -> Page:
+    """Read a page's front matter and its directives (line numbers are those of the file)."""
+    meta: dict[str, Any] = {}
+    body_line = 1
+    front = _FRONT_MATTER.match(text)
+    if front:
+        try:
+            loaded = yaml.safe_load(front.group(1))
+            meta = loaded if isinstance(loaded, dict) else {}
+        except yaml.YAMLError:
+            meta = {}  # MkDocs reports a bad front matter itself
+        body_line = front.group(0).count("\n") + 1
+    directives: list[Directive] = []
+    errors: dict[int, SnippetError] = {}
     fence: str | None = None
-    for lineno, line in enumerate(markdown.splitlines(), 1):
+    lines = text.splitlines()
+    for lineno in range(body_line, len(lines) + 1):
+        line = lines[lineno - 1]
         opened = _FENCE.match(line)
         if fence is not None:
             if (
@@ -43,16 +107,18 @@ def find_directives(markdown: str) -> Iterator[Directive]:
             fence = opened.group("fence")
             continue
         match = _DIRECTIVE.match(line)
+        where = location(path, lineno)
         if match:
             kind, arg = match.group("kind"), match.group("arg") or ""
             if kind == "run" and not arg:
-                yield Directive("invalid", "run needs a snippet path in double quotes", lineno, line)
+                errors[lineno] = SnippetError(f"run needs a snippet path in double quotes: {line.strip()}", where)
             else:
-                yield Directive(kind, arg, lineno, line)
+                directives.append(Directive(kind, arg, lineno, line))
         elif _LOOKS_LIKE_DIRECTIVE.match(line):
-            yield Directive(
-                "invalid", 'unknown directive (use {% run "path.py" %} or {% build_report %})', lineno, line
+            errors[lineno] = SnippetError(
+                f'unknown directive (use {{% run "path.py" %}} or {{% build_report %}}): {line.strip()}', where
             )
+    return Page(path, text, meta, tuple(directives), errors, body_line)
 
 
 def replace_lines(markdown: str, replacements: dict[int, str]) -> str:

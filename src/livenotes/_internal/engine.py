@@ -1,30 +1,61 @@
-"""The one way to run a snippet: key it, take it from the cache or run it in the worker, store it.
+"""The one way to evaluate a snippet: key it, take it from the cache or run it in the worker, store it,
+and compare it with its approved output.
 
-Used alike by the MkDocs hook, the tests and the command line.
+Used alike by the MkDocs hook, the notebooks, the tests and the command line. There is no path that
+shows a result without comparing it: ``evaluate`` is the only public way to a result.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from . import approved
 from .atomic import write_atomic
 from .cache import ResultCache
-from .cache_key import KeyMaker, referenced_inputs
+from .cache_key import KeyMaker
 from .errors import SnippetError
 from .filehashes import FileHashes
+from .graph import SnippetGraph
 from .log import log
 from .project import Project
-from .results import Failure, Figure, Result
+from .results import Figure, Result
 from .snippet import Snippet, load_snippet
 from .worker_client import WorkerClient
 
-Progress = Callable[[int, int, Result], None]
 PRODUCT_STAMP = ".livenotes-key"  # in each folder a snippet produces: the key of the run that wrote it
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """A snippet's result in this build and how it compares with its approved output."""
+
+    result: Result
+    drift: approved.Drift | None  # None when it matches (or when it failed: a failure has nothing to compare)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``drift``, or the failure's kind."""
+        if not self.result.ok:
+            return self.result.status
+        return "drift" if self.drift is not None else "ok"
+
+    @property
+    def problem(self) -> SnippetError | None:
+        """The failure, or the drift as an error located at the approved file; None when all is well."""
+        if self.result.failure is not None:
+            return self.result.failure
+        if self.drift is not None:
+            return SnippetError(self.drift.describe(), f"snippets/{self.result.snippet}", kind="drift")
+        return None
+
+
+Progress = Callable[[int, int, Evaluation], None]
+
+
 class Engine:
-    """Runs snippets for one project: keys them, reuses cached results, runs the rest in one warm worker."""
+    """Evaluates snippets for one project: keys them, reuses cached results, runs the rest in one warm worker."""
 
     def __init__(self, project: Project, *, use_cache: bool = True) -> None:
         self.project = project
@@ -37,10 +68,10 @@ class Engine:
     # -- per build -----------------------------------------------------------------------------
     def begin_build(self) -> None:
         """Forget what the previous build computed (``mkdocs serve`` keeps this object between builds)."""
-        self.results: dict[str, Result] = {}
+        self._evaluations: dict[str, Evaluation] = {}
         self._keys: dict[str, tuple[str, dict]] = {}
         self._snippets: dict[str, Snippet] = {}
-        self._producers: dict[str, str] | None = None
+        self.graph = SnippetGraph(self.project, self.snippet)
 
     def end_build(self) -> int:
         """Evict stale cache entries; return how many were removed."""
@@ -66,98 +97,91 @@ class Engine:
             self._snippets[name] = snippet
         return self._snippets[name]
 
-    def producers(self) -> dict[str, str]:
-        """Checkpoint folder → the snippet that writes it (from ``# livenotes: produces=...``)."""
-        if self._producers is None:
-            self._producers = {}
-            for name in self.project.all_snippets():
-                try:
-                    for folder in self.snippet(name).options.produces:
-                        self._producers[folder.rstrip("/")] = name
-                except SnippetError:
-                    continue
-        return self._producers
-
-    def maker_of(self, path: str) -> str | None:
-        """The snippet that writes ``path`` (a produced folder or a file inside one), if any."""
-        for folder, maker in self.producers().items():
-            if path == folder or path.startswith(folder + "/"):
-                return maker
-        return None
-
-    def needs(self, snippet: Snippet) -> list[str]:
-        """Declared needs, plus the snippets that make the checkpoints this one reads."""
-        found = list(snippet.options.needs)
-        for path in referenced_inputs(self.project, snippet):
-            maker = self.maker_of(path)
-            if maker and maker != snippet.name and maker not in found:
-                found.append(maker)
-        return found
-
-    def key_of(self, name: str, _chain: tuple[str, ...] = ()) -> tuple[str, dict]:
+    def key_of(self, name: str) -> tuple[str, dict]:
         """The cache key and provenance: code, options, libraries, inputs and the keys of what it needs."""
         snippet = self.snippet(name)
-        if snippet.name in _chain:
-            raise SnippetError("needs form a cycle: " + " → ".join((*_chain, snippet.name)), snippet.display_path)
         if snippet.name not in self._keys:
-            chain = (*_chain, snippet.name)
-            needed = {need: self.key_of(need, chain)[0] for need in self.needs(snippet)}
-            # what it reads: made by another snippet (known by that one's key) or to be hashed (None);
-            # what it writes itself is an output, not an input
-            inputs: dict[str, str | None] = {}
-            for path in referenced_inputs(self.project, snippet):
-                maker = self.maker_of(path)
-                if maker != snippet.name:
-                    inputs[path] = self.key_of(maker, chain)[0] if maker else None
-            self._keys[snippet.name] = self.keys.key(snippet, needed, inputs)
+            for upstream in self.graph.order([snippet.name]):  # each after what it needs; a cycle raises here
+                if upstream in self._keys:
+                    continue
+                s = self.snippet(upstream)
+                needed = {need: self._keys[self.snippet(need).name][0] for need in self.graph.needs(s)}
+                # what it reads: made by another snippet (known by that one's key) or to be hashed (None)
+                inputs = {path: self._keys[maker][0] if maker else None for path, maker in self.graph.inputs(s).items()}
+                self._keys[s.name] = self.keys.key(s, needed, inputs)
         return self._keys[snippet.name]
 
-    # -- running -------------------------------------------------------------------------------
-    def result(self, name: str, where: str | None = None) -> Result:
-        """The result of a snippet in this build, running what it needs first."""
+    # -- evaluating ----------------------------------------------------------------------------
+    def evaluate(self, name: str, where: str | None = None) -> Evaluation:
+        """The snippet's result in this build, compared with its approved output; runs what it needs first."""
         try:
             snippet = self.snippet(name, where)
             key, provenance = self.key_of(snippet.name)
         except SnippetError as error:
-            return Result(snippet=name, key="", failure=Failure("invalid", error.message, error.where or where))
-        if snippet.name in self.results:
-            return self.results[snippet.name]
-        for need in self.needs(snippet):
-            upstream = self.result(need)
-            if not upstream.ok:
-                failed = Result(
-                    snippet.name,
-                    key,
-                    provenance=provenance,
-                    failure=Failure(
-                        "invalid",
-                        f"it needs snippets/{need}, which failed ({_cause(upstream.failure)})",
-                        snippet.display_path,
-                    ),
+            return Evaluation(Result(snippet=name, key="", failure=error), None)
+        if snippet.name in self._evaluations:
+            return self._evaluations[snippet.name]
+        result = self._upstream_failure(snippet, key, provenance) or self._result(snippet, key, provenance)
+        drift = approved.check(self.project, result) if result.ok else None
+        self._evaluations[snippet.name] = evaluation = Evaluation(result, drift)
+        return evaluation
+
+    def evaluated(self, name: str) -> Evaluation | None:
+        """The evaluation this build already made of ``name``, if any (nothing is run)."""
+        try:
+            return self._evaluations.get(self.snippet(name).name)
+        except SnippetError:
+            return None
+
+    def lookup(self, name: str) -> Evaluation | None:
+        """The evaluation when it needs no execution (done in this build, or cached with its products); else None."""
+        done = self.evaluated(name)
+        if done is not None or not self.use_cache:
+            return done
+        try:
+            snippet = self.snippet(name)
+            key, _ = self.key_of(snippet.name)
+        except SnippetError:
+            return None
+        cached = self.cache.get(snippet.name, key)
+        if cached is None or not self._products_present(snippet, key):
+            return None
+        self._evaluations[snippet.name] = evaluation = Evaluation(cached, approved.check(self.project, cached))
+        return evaluation
+
+    def evaluate_all(self, names: Iterable[str], progress: Progress | None = None) -> list[Evaluation]:
+        """Evaluations of several snippets, in dependency order, reporting each to ``progress``."""
+        order = self.graph.order(dict.fromkeys(names))
+        done = []
+        for index, name in enumerate(order, 1):
+            evaluation = self.evaluate(name)
+            done.append(evaluation)
+            if progress:
+                progress(index, len(order), evaluation)
+        return done
+
+    def _upstream_failure(self, snippet: Snippet, key: str, provenance: dict) -> Result | None:
+        for need in self.graph.needs(snippet):
+            upstream = self.evaluate(need).result
+            if upstream.failure is not None:
+                failure = SnippetError(
+                    f"it needs snippets/{need}, which failed ({upstream.failure})", snippet.display_path
                 )
-                self.results[snippet.name] = failed
-                return failed
+                return Result(snippet.name, key, provenance=provenance, failure=failure)
+        return None
+
+    def _result(self, snippet: Snippet, key: str, provenance: dict) -> Result:
         cached = self.cache.get(snippet.name, key) if self.use_cache else None
         if cached is not None and not self._products_present(snippet, key):
             cached = None  # the result is known but the checkpoint it wrote is gone or older: make it again
-        result = cached or self._execute(snippet, key, provenance)
-        if result.ok and not result.cached:
+        if cached is not None:
+            return cached
+        result = self._execute(snippet, key, provenance)
+        if result.ok:
             result.failure = self._stamp_products(snippet, key)
             if result.ok:  # a recipe that did not write what it declares is not cached
                 self.cache.put(result)
-        self.results[snippet.name] = result
         return result
-
-    def run_all(self, names: Iterable[str], progress: Progress | None = None) -> list[Result]:
-        """Results of several snippets in order, reporting each to ``progress``."""
-        names = list(dict.fromkeys(names))
-        done = []
-        for index, name in enumerate(names, 1):
-            result = self.result(name)
-            done.append(result)
-            if progress:
-                progress(index, len(names), result)
-        return done
 
     def _products_present(self, snippet: Snippet, key: str) -> bool:
         for folder in snippet.options.produces:
@@ -166,13 +190,13 @@ class Engine:
                 return False
         return True
 
-    def _stamp_products(self, snippet: Snippet, key: str) -> Failure | None:
+    def _stamp_products(self, snippet: Snippet, key: str) -> SnippetError | None:
         """Mark each folder the snippet made with its key; a declared folder it did not make is a failure."""
         for folder in snippet.options.produces:
             path = self.project.root / folder
             if not path.is_dir():
-                return Failure(
-                    "error", f"declares produces={folder} but did not write that folder", snippet.display_path
+                return SnippetError(
+                    f"declares produces={folder} but did not write that folder", snippet.display_path, kind="error"
                 )
             write_atomic(path / PRODUCT_STAMP, key.encode())
         return None
@@ -189,13 +213,9 @@ class Engine:
             display=reply.get("display"),
             stderr=reply.get("stderr", ""),
             figures=[Figure(**f) for f in reply.get("figures", [])],
-            failure=Failure(**failure) if failure else None,
+            failure=SnippetError.from_json(failure) if failure else None,
             duration=reply.get("duration", time.perf_counter() - started),
             loads=reply.get("loads", []),
             peak_rss_kb=reply.get("peak_rss_kb", 0),
             provenance=provenance,
         )
-
-
-def _cause(failure: Failure) -> str:
-    return f"{failure.where}: {failure.message}" if failure.where else failure.message

@@ -1,56 +1,66 @@
-"""The MkDocs side: find directives, run their snippets before pages render, put outputs on pages.
+"""The one MkDocs adapter: MkDocs events in, the engine's evaluations out, onto pages.
 
-``hooks/executable_notes.py`` is a thin adapter over :class:`LiveNotesBuild`. Every snippet of the
-build runs in ``on_files`` (in page order, with progress), so failures are all reported, and the
-pages then only look results up.
+``hooks/executable_notes.py`` binds these methods as its event functions and nothing more. Each page
+is parsed once (in ``on_files``); every embedded snippet is evaluated once through ``Engine.evaluate``,
+which always compares with the approved output; every problem becomes a log line and an admonition in
+``render.problem``.
+
+``mkdocs build`` evaluates everything before pages render (in dependency order, with progress), so a
+strict build fails on any problem. ``mkdocs serve`` hands the evaluations to a background runner and
+waits a few seconds only: a page whose snippets have no result yet shows 「実行中…」 and is rebuilt
+(the open page reloads) when its outputs arrive.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
-from mkdocs.utils.meta import get_data
 
-from . import approved, notebooks, render, report
+from . import notebooks, render, report
 from .atomic import write_atomic
-from .directives import Directive, find_directives, replace_lines
-from .engine import Engine
-from .errors import SnippetError, location
+from .directives import Page, parse_page, replace_lines
+from .engine import Engine, Evaluation
+from .errors import SnippetError
 from .log import log
 from .project import Project
-from .results import Failure, Result
+from .results import Result
+from .runner import BackgroundRunner
 
 REPORT_JSON = "livenotes-report.json"
+# how long a serve rebuild waits for the background runner before it shows 「実行中…」 (a warm worker
+# answers an edited snippet well within it; a cold start does not, and the first page must not wait)
+SERVE_WAIT = float(os.environ.get("LIVENOTES_SERVE_WAIT", "3"))
+# the runner touches this file when a page showing 「実行中…」 can be completed; serve watches it
+ARRIVALS = "serve-arrivals"
 
-
-@dataclass
-class _Embedding:
-    page: str  # "docs/page.md"
-    directive: Directive
-
-    @property
-    def where(self) -> str:
-        return location(self.page, self.directive.line)
+SiteSetup = Callable[[dict[str, str | None], str | None], list[tuple[str, str]]]
 
 
 class LiveNotesBuild:
     """State of one MkDocs process; ``mkdocs serve`` keeps it (and its warm worker) across rebuilds."""
 
-    def __init__(self) -> None:
+    def __init__(self, site_setup: SiteSetup | None = None) -> None:
         self.engine: Engine | None = None
+        self.runner: BackgroundRunner | None = None
+        self.serving = False
+        self.site_setup = site_setup
+        self.pages: dict[str, Page] = {}  # src_uri → the page parsed once in this build
         self.rows: dict[str, report.Row] = {}
         self._html: dict[str, str] = {}
         self.summary: dict[str, Any] = {}
         self.with_notebook: set[str] = set()  # src_uri of the pages whose notebook this build made
         self.links = notebooks.Links(None, None)
         self.make_notebooks = False
+        self._arrivals: Path | None = None
 
     @property
     def execute(self) -> bool:
@@ -58,112 +68,89 @@ class LiveNotesBuild:
         return os.environ.get("LIVENOTES_EXECUTE", "1") != "0"
 
     # -- events --------------------------------------------------------------------------------
+    def on_startup(self, command: str, dirty: bool) -> None:
+        """``serve`` evaluates in the background (unless livereload is off: then nothing could reload a page)."""
+        self.serving = command == "serve" and "--no-livereload" not in sys.argv
+
     def on_config(self, config: Any) -> None:
         """Start (or keep) the engine for this project and forget the previous build."""
         project = Project(Path(config.config_file_path).resolve().parent)
+        use_cache = os.environ.get("LIVENOTES_NO_CACHE") != "1"
         if self.engine is None or self.engine.project != project:
-            if self.engine is not None:
-                self.engine.close()
-            self.engine = Engine(project, use_cache=os.environ.get("LIVENOTES_NO_CACHE") != "1")
+            self.on_shutdown()
+            self.engine = Engine(project, use_cache=use_cache)
+            self._arrivals = project.cache / ARRIVALS
+            if self.serving:
+                self.runner = BackgroundRunner(project, use_cache=use_cache, on_arrival=self._arrived)
         self.engine.begin_build()
-        self.rows, self._html, self.summary, self.with_notebook = {}, {}, {}, set()
+        self.pages, self.rows, self._html, self.summary, self.with_notebook = {}, {}, {}, {}, set()
         self.links = notebooks.Links(config.site_url, config.repo_url)
         # notebooks only where mkdocs-jupyter is there to render them as pages
         self.make_notebooks = "mkdocs-jupyter" in config.plugins
 
+    @event_priority(50)  # before mkdocs-jupyter's on_files, so it renders the notebooks this adds
     def on_files(self, files: Any, config: Any) -> Any:
-        """Run every embedded snippet (with progress), then add the chapters' notebooks to the site."""
+        """Parse every page once, evaluate its snippets (or hand them to the runner), add the notebooks."""
         assert self.engine is not None
         if files.get_file_from_path(REPORT_JSON) is None:
             # registered now so pages may link to it; on_post_build writes the real report over it
             files.append(File.generated(config, REPORT_JSON, content="{}"))
-        embeddings: list[_Embedding] = []
-        chapters: dict[str, str] = {}
         for file in files.documentation_pages():
-            page = f"docs/{file.src_uri}"
             text = Path(file.abs_src_path).read_text(encoding="utf-8")
-            found = [_Embedding(page, d) for d in find_directives(text) if d.kind == "run"]
-            embeddings += found
-            if found and get_data(text)[1].get("notebook", True):
-                chapters[file.src_uri] = text
+            self.pages[file.src_uri] = parse_page(f"docs/{file.src_uri}", text)
         if self.execute:
-            self._run(embeddings)
+            self._evaluate_all()
         if self.make_notebooks:
-            for page_uri, text in chapters.items():
-                self._add_notebook(page_uri, text, files, config)
+            for page_uri, page in self.pages.items():
+                if page.snippets and page.meta.get("notebook", True):
+                    self._add_notebook(page_uri, page, files, config)
         return files
 
-    def _run(self, embeddings: list[_Embedding]) -> None:
-        assert self.engine is not None
-        pages_of: dict[str, list[str]] = {}
-        for embedding in embeddings:
-            pages_of.setdefault(embedding.directive.arg, []).append(embedding.where)
-        started = time.perf_counter()
-        total = len(pages_of)
-        for index, (name, pages) in enumerate(pages_of.items(), 1):
-            result = self.engine.result(name, pages[0])
-            drift = approved.check(self.engine.project, result) if result.ok else None
-            row = self.rows.setdefault(result.snippet, report.Row(result, drift))
-            row.pages += pages
-            how = "cache" if result.cached else f"ran {result.duration:.1f} s"
-            log.info("livenotes: [%d/%d] %s: %s (%s)", index, total, result.snippet, row.status, how)
-        self.summary = report.summarize(
-            list(self.rows.values()), time.perf_counter() - started, self.engine.worker.starts
-        )
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        """Rebuild when the runner says a waiting page can be completed."""
+        if self.runner is not None and self._arrivals is not None:
+            self._arrived()  # the file must exist to be watched; a first touch also catches early arrivals
+            server.watch(str(self._arrivals))
+        return server
 
-    def _add_notebook(self, page_uri: str, text: str, files: Any, config: Any) -> None:
-        """Write the page's notebook (only when it changed) and add it to the site as a page."""
-        assert self.engine is not None
-        notebook = notebooks.safe_build(page_uri, get_data(text)[0], self.engine, self.links, with_outputs=self.execute)
-        if notebook is None:
-            return
-        uri = notebooks.notebook_uri(page_uri)
-        folder = self.engine.project.cache / "notebooks"
-        path = folder / uri
-        data = notebooks.dumps(notebook).encode("utf-8")
-        if not path.is_file() or path.read_bytes() != data:
-            write_atomic(path, data)
-        if files.get_file_from_path(uri) is None:
-            files.append(File(uri, str(folder), config.site_dir, config.use_directory_urls))
-        self.with_notebook.add(page_uri)
-
-    def on_page_markdown(self, markdown: str, page_src_uri: str, page_url: str = "") -> str:
-        """Replace each directive with the snippet's code and a placeholder for its output."""
-        assert self.engine is not None
-        page = f"docs/{page_src_uri}"
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        """Replace each directive with the snippet's code and its output (or its problem, or 「実行中…」)."""
+        src_uri = page.file.src_uri
+        parsed = self.pages.get(src_uri)
+        offset = parsed.body_line - 1 if parsed else 0
+        if parsed is None or parsed.body != (markdown if markdown.endswith("\n") else markdown + "\n"):
+            # another plugin changed the Markdown: its lines are no longer the file's
+            parsed, offset = parse_page(f"docs/{src_uri}", markdown), 0
         replacements = {}
-        for directive in find_directives(markdown):
-            where = location(page, directive.line)
-            indent = directive.source[: len(directive.source) - len(directive.source.lstrip())]
+        for line, error in parsed.errors.items():
+            replacements[line - offset] = self._placeholder(render.problem(error), "")
+        for directive in parsed.directives:
+            where = parsed.where(directive.line)
             if directive.kind == "build_report":
-                replacements[directive.line] = report.markdown_table(list(self.rows.values()))
-            elif directive.kind == "invalid":
-                log.warning("livenotes: %s: %s: %s", where, directive.arg, directive.source.strip())
-                replacements[directive.line] = self._placeholder(
-                    render.failure_html(Failure("invalid", directive.arg, where)), indent
-                )
+                text = report.markdown_table(list(self.rows.values()))
             else:
-                replacements[directive.line] = self._embed(directive, where, indent)
+                text = self._embed(directive.arg, where, directive.indent)
+            replacements[directive.line - offset] = text
         markdown = replace_lines(markdown, replacements)
-        if page_src_uri in self.with_notebook:  # after the directives: their line numbers stay those of the file
-            markdown = self._with_notebook_links(markdown, page_src_uri, page_url)
+        if src_uri in self.with_notebook:  # after the directives: their line numbers stay those of the file
+            markdown = self._with_notebook_links(markdown, src_uri, page.url)
         return markdown
 
-    def on_page_content(self, html: str) -> str:
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         """Put the outputs' HTML where the placeholders are."""
         for token, fragment in self._html.items():
             html = html.replace(f"<p>{token}</p>", fragment)
         # mkdocs-jupyter writes its MathJax loader even with no URL (custom_mathjax_url: ""): drop the empty tag
         return html.replace('<script src=""> </script>', "")
 
-    def on_post_build(self, site_dir: str) -> None:
+    def on_post_build(self, config: Any) -> None:
         """Evict stale cache entries and write the build report."""
         assert self.engine is not None
         if not self.execute:
             return
-        evicted = self.engine.end_build()
+        evicted = self.engine.end_build() if self.runner is None else 0  # under serve the runner evicts
         self.summary["cache_evicted"] = evicted
-        report.write_json(list(self.rows.values()), Path(site_dir) / REPORT_JSON, self.summary)
+        report.write_json(list(self.rows.values()), Path(config.site_dir) / REPORT_JSON, self.summary)
         s = self.summary
         log.info(
             "livenotes: %s snippets: %s ok, %s failed, %s drifted; %s from cache, %s executed in %.1f s; "
@@ -180,12 +167,87 @@ class LiveNotesBuild:
         )
 
     def on_shutdown(self) -> None:
-        """Stop the worker when MkDocs exits."""
+        """Stop the runner and the worker when MkDocs exits."""
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
         if self.engine is not None:
             self.engine.close()
             self.engine = None
 
-    # -- helpers -------------------------------------------------------------------------------
+    # -- evaluating ----------------------------------------------------------------------------
+    def _embedded(self) -> dict[str, list[str]]:
+        """Snippet name → where it is embedded (``docs/x.md:LINE``), in page order."""
+        found: dict[str, list[str]] = {}
+        for page in self.pages.values():
+            for directive in page.directives:
+                if directive.kind == "run":
+                    found.setdefault(directive.arg, []).append(page.where(directive.line))
+        return found
+
+    def _evaluate_all(self) -> None:
+        assert self.engine is not None
+        embedded = self._embedded()
+        started = time.perf_counter()
+        if self.runner is not None:
+            self.runner.submit(list(embedded))
+            self.runner.wait(SERVE_WAIT)
+        done = 0
+        for name, pages in embedded.items():
+            evaluation = self._evaluation(name, pages[0])
+            if evaluation is None:
+                continue  # still running in the background: the page shows 「実行中…」
+            row = self.rows.setdefault(evaluation.result.snippet, report.Row(evaluation))
+            row.pages += pages
+            done += 1
+            how = "cache" if evaluation.result.cached else f"ran {evaluation.result.duration:.1f} s"
+            log.info("livenotes: [%d/%d] %s: %s (%s)", done, len(embedded), evaluation.result.snippet, row.status, how)
+        workers = self.runner.engine.worker.starts if self.runner else self.engine.worker.starts
+        self.summary = report.summarize(list(self.rows.values()), time.perf_counter() - started, workers)
+
+    def _evaluation(self, name: str, where: str | None = None) -> Evaluation | None:
+        """The snippet's evaluation; under serve, None while the runner has not made it yet."""
+        assert self.engine is not None
+        if not self.execute:
+            return None
+        if self.runner is None:
+            return self.engine.evaluate(name, where)
+        try:
+            snippet = self.engine.snippet(name, where)
+            key = self.engine.key_of(snippet.name)[0]
+        except SnippetError as error:
+            return Evaluation(Result(snippet=name, key="", failure=error), None)
+        return self.engine.lookup(snippet.name) or self.runner.shown_waiting(snippet.name, key)
+
+    def _arrived(self) -> None:
+        if self._arrivals is not None:
+            write_atomic(self._arrivals, str(time.time_ns()).encode())
+
+    # -- pages ---------------------------------------------------------------------------------
+    def _add_notebook(self, page_uri: str, page: Page, files: Any, config: Any) -> None:
+        """Write the page's notebook (only when it changed) and add it to the site as a page."""
+        assert self.engine is not None
+        site_setup = self.site_setup
+        source = notebooks.NotebookSource(
+            project=self.engine.project,
+            snippet=self.engine.snippet,
+            graph=self.engine.graph,
+            evaluation=self._evaluation,
+            site_setup=(lambda inputs: site_setup(inputs, self.links.repo_url)) if site_setup else None,
+        )
+        notebook = notebooks.safe_build(page, source, self.links)
+        if notebook is None:
+            return
+        uri = notebooks.notebook_uri(page_uri)
+        folder = self.engine.project.cache / "notebooks"
+        path = folder / uri
+        data = notebooks.dumps(notebook).encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            write_atomic(path, data)
+        if files.get_file_from_path(uri) is None:
+            files.append(File(uri, str(folder), config.site_dir, config.use_directory_urls))
+        self.with_notebook.add(page_uri)
+
     def _with_notebook_links(self, markdown: str, page_uri: str, page_url: str) -> str:
         """Under the page's title: its notebook on the site, the .ipynb to download, Colab."""
         notebook_page = notebooks.notebook_uri(page_uri).removesuffix(".ipynb") + "/"
@@ -210,32 +272,17 @@ class LiveNotesBuild:
         self._html[token] = fragment
         return f"\n{indent}{token}\n"
 
-    def _embed(self, directive: Directive, where: str, indent: str) -> str:
+    def _embed(self, name: str, where: str, indent: str) -> str:
         assert self.engine is not None
         try:
-            snippet = self.engine.snippet(directive.arg, where)
+            snippet = self.engine.snippet(name, where)
         except SnippetError as error:
-            log.warning("livenotes: %s", error)
-            return self._placeholder(render.failure_html(Failure("invalid", error.message, error.where)), indent)
+            return self._placeholder(render.problem(error, where), indent)
         code = render.code_block(snippet, indent)
         if not self.execute:
             return code
-        row = self.rows.get(snippet.name)
-        result = row.result if row else self.engine.result(snippet.name, where)
-        drift = row.drift if row else None
-        self._report_problem(result, drift, where)
-        return code + "\n" + self._placeholder(render.output_html(result, drift), indent)
-
-    def _report_problem(self, result: Result, drift: approved.Drift | None, where: str) -> None:
-        if result.failure is not None:
-            f = result.failure
-            details = f"\n{f.details}" if f.details else ""
-            log.warning(
-                "livenotes: %s: %s (embedded in %s)%s",
-                f.where or f"snippets/{result.snippet}",
-                f.message,
-                where,
-                details,
-            )
-        elif drift is not None:
-            log.warning("livenotes: snippets/%s (embedded in %s): %s", result.snippet, where, drift.describe())
+        evaluation = self._evaluation(snippet.name, where)
+        if evaluation is None:
+            progress = self.runner.progress if self.runner else None
+            return code + "\n" + self._placeholder(render.pending_html(snippet.display_path, progress), indent)
+        return code + "\n" + self._placeholder(render.output_html(evaluation, where), indent)

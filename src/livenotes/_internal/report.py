@@ -6,22 +6,25 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .approved import Drift
 from .atomic import write_atomic
+from .engine import Evaluation
 from .results import Result
 
 
 @dataclass
 class Row:
-    result: Result
-    drift: Drift | None
+    """One snippet of the build: its evaluation and the pages (``docs/x.md:LINE``) that embed it."""
+
+    evaluation: Evaluation
     pages: list[str] = field(default_factory=list)
 
     @property
+    def result(self) -> Result:
+        return self.evaluation.result
+
+    @property
     def status(self) -> str:
-        if not self.result.ok:
-            return self.result.status
-        return "drift" if self.drift is not None else "ok"
+        return self.evaluation.status
 
     def to_json(self) -> dict:
         r = self.result
@@ -33,7 +36,7 @@ class Row:
             "cache": "hit" if r.cached else "miss",
             "key": r.key,
             "loads": r.loads,
-            "failure": r.failure.__dict__ if r.failure else None,
+            "failure": r.failure.to_json() if r.failure else None,
         }
 
 

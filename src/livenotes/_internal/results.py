@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .errors import SnippetError
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -13,16 +15,6 @@ class Figure:
     png_base64: str
     width: int
     height: int
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why a snippet gave no result: its kind, a one-line message, where, and the traceback's tail."""
-
-    kind: str  # "error" | "timeout" | "crash" | "invalid"
-    message: str  # one line, e.g. "ZeroDivisionError: division by zero"
-    where: str | None  # "snippets/x.py:12" when known
-    details: str = ""  # the traceback's tail, or the worker's last words
 
 
 @dataclass
@@ -35,7 +27,7 @@ class Result:
     display: str | None = None  # repr of a trailing bare expression, as a notebook shows it
     stderr: str = ""
     figures: list[Figure] = field(default_factory=list)
-    failure: Failure | None = None
+    failure: SnippetError | None = None  # why it gave no result
     duration: float = 0.0
     loads: list[str] = field(default_factory=list)  # checkpoints read from disk while running
     peak_rss_kb: int = 0
@@ -64,6 +56,7 @@ class Result:
         """Plain data for the cache and the build report."""
         data = asdict(self)
         data.pop("cached")
+        data["failure"] = self.failure.to_json() if self.failure else None
         return data
 
     @classmethod
@@ -72,5 +65,5 @@ class Result:
         data = dict(data)
         data["figures"] = [Figure(**f) for f in data.get("figures", [])]
         if data.get("failure"):
-            data["failure"] = Failure(**data["failure"])
+            data["failure"] = SnippetError.from_json(data["failure"])
         return cls(**data)

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .errors import SnippetError
 from .log import log
-from .results import Failure
 from .snippet import Snippet
 
 STARTUP_TIMEOUT = 180.0
@@ -36,7 +36,7 @@ WORKER_ENV = {
 
 
 class WorkerDied(Exception):
-    def __init__(self, failure: Failure) -> None:
+    def __init__(self, failure: SnippetError) -> None:
         super().__init__(failure.message)
         self.failure = failure
 
@@ -88,7 +88,7 @@ class WorkerClient:
             try:
                 self.start()
             except WorkerDied as died:
-                return {"failure": died.failure.__dict__}
+                return {"failure": died.failure.to_json()}
         assert self._process is not None and self._process.stdin is not None
         log_offset = self._log_size()
         request = {
@@ -119,7 +119,7 @@ class WorkerClient:
             failure = self._failure_after_death(
                 "crash", "the worker process died while running this snippet; it will be restarted", snippet, log_offset
             )
-        return {"failure": failure.__dict__}
+        return {"failure": failure.to_json()}
 
     def _read_reply(self, timeout: float) -> dict[str, Any] | None:
         """The next message that is not progress (progress lines are logged as they come); None on death or timeout."""
@@ -149,7 +149,7 @@ class WorkerClient:
         self._log.seek(0, os.SEEK_END)
         return self._log.tell()
 
-    def _failure_after_death(self, kind: str, message: str, snippet: Snippet | None, offset: int = 0) -> Failure:
+    def _failure_after_death(self, kind: str, message: str, snippet: Snippet | None, offset: int = 0) -> SnippetError:
         self.stop()
         self._log.seek(offset)
         words = self._log.read().decode("utf-8", errors="replace")
@@ -164,7 +164,7 @@ class WorkerClient:
         elif self._process is not None and self._process.returncode:
             message += f" (exit status {self._process.returncode})"
         tail = "\n".join(words.strip().splitlines()[-20:])
-        return Failure(kind=kind, message=message, where=where, details=tail)
+        return SnippetError(message, where, kind=kind, details=tail)
 
     def stop(self) -> None:
         process, self._process = self._process, None
