@@ -58,6 +58,18 @@ def project_engine() -> Iterator[Engine]:
     engine.close()
 
 
+@pytest.fixture(scope="session")
+def rerun_engine() -> Iterator[Engine]:
+    """The real project with a fresh worker that executes every snippet but the recipes again.
+
+    Whatever the cache holds (CI may restore one), the loads and outputs it reports come from real runs;
+    the recipes' checkpoints are taken as built (retraining them costs minutes).
+    """
+    engine = Engine(Project(ROOT), rerun=lambda snippet: not snippet.options.produces)
+    yield engine
+    engine.close()
+
+
 def mkdocs(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],

@@ -190,7 +190,7 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
         try:
             url = f"http://127.0.0.1:{port}/"
             first = _fetch_until(url, "livenotes-pending", 60)
-            assert "実行中…" in first and '<code>やっと' not in first
+            assert "実行中…" in first and "<code>やっと" not in first
             assert first.count("livenotes-pending") == 3 or "すぐ" in first  # the quick one may already be there
             # the page reloads itself (livereload) after the rebuild the runner asks for
             done = _fetch_until(url, '<pre class="livenotes-stdout"><code>あと', 120)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from collections.abc import Iterator
 
 import pytest
 
-from livenotes import Engine
+from livenotes import Engine, Project
 from tests.conftest import ROOT
 
 RECIPES = {
@@ -64,16 +66,48 @@ def test_ner_on_the_synthetic_data_reaches_ninety_percent_f1(project_engine: Eng
     assert metrics["entity_f1"] >= 0.9, metrics
 
 
-@pytest.mark.parametrize(
-    "consumer",
-    [
-        "workshop/generate_text.py",
-        "workshop/fill_mask.py",
+CONSUMERS = [
+    ("workshop/generate_text.py", "text-generation", "checkpoints/tiny-gpt2-austen", "GPT2LMHeadModel"),
+    ("workshop/fill_mask.py", "fill-mask", "checkpoints/tiny-bert-austen", "BertForMaskedLM"),
+    (
         "workshop/classify_sentiment.py",
-        "workshop/ner_pipeline.py",
-    ],
-)
-def test_later_snippets_load_the_checkpoints_through_pipeline(project_engine: Engine, consumer: str) -> None:
-    result = project_engine.evaluate(consumer).result
+        "sentiment-analysis",
+        "checkpoints/minilm-sentiment",
+        "BertForSequenceClassification",
+    ),
+    ("workshop/ner_pipeline.py", "token-classification", "checkpoints/minilm-ner", "BertForTokenClassification"),
+]
+
+
+@pytest.fixture(scope="module")
+def consumers_engine() -> Iterator[Engine]:
+    """A fresh worker that runs the four consumers again (each reads its own checkpoint: its loads are its own)."""
+    names = {consumer for consumer, *_ in CONSUMERS}
+    engine = Engine(Project(ROOT), rerun=lambda s: s.name in names)
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize(("consumer", "task", "folder", "model_class"), CONSUMERS)
+def test_later_snippets_load_the_checkpoints_through_pipeline(
+    consumers_engine: Engine, consumer: str, task: str, folder: str, model_class: str
+) -> None:
+    engine = consumers_engine
+    snippet = engine.snippet(consumer)
+    assert engine.graph.needs(snippet) == [RECIPES[folder]]
+    # the code asks pipeline() for the task with the checkpoint folder as its model ...
+    calls = [
+        node
+        for node in ast.walk(snippet.tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "pipeline"
+    ]
+    assert any(
+        ast.literal_eval(call.args[0]) == task
+        and any(k.arg == "model" and ast.literal_eval(k.value) == folder for k in call.keywords)
+        for call in calls
+        if call.args and isinstance(call.args[0], ast.Constant)
+    ), f"{consumer} does not call pipeline({task!r}, model={folder!r})"
+    # ... and running it really reads that folder with the task's model class
+    result = engine.evaluate(consumer).result
     assert result.ok, result.failure
-    assert set(project_engine.graph.needs(project_engine.snippet(consumer))) <= set(RECIPES.values())
+    assert not result.cached and f"{folder} ({model_class})" in result.loads, result.loads

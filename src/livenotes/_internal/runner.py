@@ -82,6 +82,9 @@ class BackgroundRunner:
         with self._lock:
             self._closed = True
             self._lock.notify_all()
+        # the thread may be waiting for the worker's reply: kill the worker, let that thread see it and return
+        self.engine.worker.kill()
+        self._thread.join(timeout=10)
         self.engine.close()
 
     # -- the thread ----------------------------------------------------------------------------
@@ -123,6 +126,8 @@ class BackgroundRunner:
                 self._progress = Progress(index, len(order), f"snippets/{name}")
             evaluation = engine.evaluate(name)
             with self._lock:
+                if self._closed:
+                    return  # killed on purpose: not a result to show
                 self._latest[name] = (key, evaluation)
                 arrived = name in self._shown_waiting
                 self._shown_waiting.discard(name)

@@ -166,6 +166,13 @@ class WorkerClient:
         tail = "\n".join(words.strip().splitlines()[-20:])
         return SnippetError(message, where, kind=kind, details=tail)
 
+    def kill(self) -> None:
+        """Kill the worker from another thread; the thread waiting for its reply sees the death and cleans up."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is not None:
