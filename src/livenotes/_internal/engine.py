@@ -5,7 +5,6 @@ Used alike by the MkDocs hook, the tests and the command line.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 
 from .atomic import write_atomic
@@ -15,7 +14,7 @@ from .errors import SnippetError
 from .filehashes import FileHashes
 from .log import log
 from .project import Project
-from .results import Failure, Figure, Result
+from .results import Failure, Result
 from .snippet import Snippet, load_snippet
 from .worker_client import WorkerClient
 
@@ -179,20 +178,18 @@ class Engine:
 
     def _execute(self, snippet: Snippet, key: str, provenance: dict) -> Result:
         log.info("livenotes: running %s", snippet.display_path)
-        started = time.perf_counter()
         reply = self.worker.run(snippet)
-        failure = reply.get("failure")
         return Result(
             snippet=snippet.name,
             key=key,
-            stdout=reply.get("stdout", ""),
-            display=reply.get("display"),
-            stderr=reply.get("stderr", ""),
-            figures=[Figure(**f) for f in reply.get("figures", [])],
-            failure=Failure(**failure) if failure else None,
-            duration=reply.get("duration", time.perf_counter() - started),
-            loads=reply.get("loads", []),
-            peak_rss_kb=reply.get("peak_rss_kb", 0),
+            stdout=reply.stdout,
+            display=reply.display,
+            stderr=reply.stderr,
+            figures=reply.figures,
+            failure=reply.failure,
+            duration=reply.duration,
+            loads=reply.loads,
+            peak_rss_kb=reply.peak_rss_kb,
             provenance=provenance,
         )
 

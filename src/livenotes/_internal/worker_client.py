@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import select
@@ -13,15 +12,28 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from .log import log
+from .protocol import Message, Progress, Ready, Reply, Request, read_message
 from .results import Failure
 from .snippet import Snippet
 
 STARTUP_TIMEOUT = 180.0
 # after the snippet's own timeout, time for the worker to write where it hangs
 GRACE = 2.0
+
+
+def _default_memory_limit() -> int:
+    """Half the machine's memory, and at most 8 GiB: far above what training a small model takes (~1 GiB)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            total = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemTotal:"))
+    except (OSError, StopIteration, ValueError):
+        total = 16 << 30
+    return min(8 << 30, total // 2)
+
+
+DEFAULT_MEMORY_LIMIT = _default_memory_limit()
 
 WORKER_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -76,37 +88,45 @@ class WorkerClient:
         self._replies, self._buffer = read_fd, b""
         self.starts += 1
         started = time.monotonic()
-        reply = self._read_reply(STARTUP_TIMEOUT)
-        if reply is None or not reply.get("ready"):
+        ready = self._read_reply(STARTUP_TIMEOUT)
+        if not isinstance(ready, Ready):
             failure = self._failure_after_death("crash", "the worker did not start", None)
             raise WorkerDied(failure)
-        log.debug("livenotes: worker %s ready in %.1f s", reply.get("pid"), time.monotonic() - started)
+        log.debug("livenotes: worker %s ready in %.1f s", ready.pid, time.monotonic() - started)
 
-    def run(self, snippet: Snippet) -> dict[str, Any]:
-        """The worker's reply for a snippet; a Failure (as a dict) when the worker hangs or dies."""
+    def run(self, snippet: Snippet) -> Reply:
+        """The worker's reply for a snippet; a reply with only a failure when the worker hangs or dies."""
+        started = time.perf_counter()
+        outcome = self._run(snippet)
+        if isinstance(outcome, Failure):  # the worker did not answer: the duration is the time it was given
+            return Reply(failure=outcome, duration=time.perf_counter() - started)
+        return outcome
+
+    def _run(self, snippet: Snippet) -> Reply | Failure:
         if not self.running:
             try:
                 self.start()
             except WorkerDied as died:
-                return {"failure": died.failure.__dict__}
+                return died.failure
         assert self._process is not None and self._process.stdin is not None
         log_offset = self._log_size()
-        request = {
-            "path": str(snippet.path),
-            "display_path": snippet.display_path,
-            "text": snippet.text,
-            "timeout": snippet.options.timeout,
-            "random_init": snippet.options.random_init,
-        }
+        request = Request(
+            path=str(snippet.path),
+            display_path=snippet.display_path,
+            text=snippet.text,
+            timeout=snippet.options.timeout,
+            memory_limit=DEFAULT_MEMORY_LIMIT,
+            random_init=snippet.options.random_init,
+        )
         try:
-            self._process.stdin.write((json.dumps(request) + "\n").encode())
+            self._process.stdin.write((request.to_json() + "\n").encode())
             self._process.stdin.flush()
         except BrokenPipeError:
             pass  # the reply read below sees the death and reports it
         self._running = snippet.display_path
         reply = self._read_reply(snippet.options.timeout + GRACE)
         self._running = ""
-        if reply is not None:
+        if isinstance(reply, Reply):
             return reply
         if not self._ended:
             failure = self._failure_after_death(
@@ -119,9 +139,9 @@ class WorkerClient:
             failure = self._failure_after_death(
                 "crash", "the worker process died while running this snippet; it will be restarted", snippet, log_offset
             )
-        return {"failure": failure.__dict__}
+        return failure
 
-    def _read_reply(self, timeout: float) -> dict[str, Any] | None:
+    def _read_reply(self, timeout: float) -> Message | None:
         """The next message that is not progress (progress lines are logged as they come); None on death or timeout."""
         assert self._replies is not None
         self._ended = False
@@ -129,10 +149,10 @@ class WorkerClient:
         while True:
             while b"\n" in self._buffer:
                 line, self._buffer = self._buffer.split(b"\n", 1)
-                message = json.loads(line)
-                if "progress" not in message:
+                message = read_message(line)
+                if not isinstance(message, Progress):
                     return message
-                log.info("livenotes:   %s | %s", self._running or "worker", message["progress"])
+                log.info("livenotes:   %s | %s", self._running or "worker", message.text)
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
