@@ -9,8 +9,11 @@ snippet runs (and so what it outputs) is execution.py, which is part of every ca
 from __future__ import annotations
 
 import argparse
+import ctypes
 import faulthandler
 import os
+import select
+import signal
 import sys
 import threading
 
@@ -31,13 +34,53 @@ class Channel:
             self._file.flush()
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this process when the build process dies, however it dies (SIGKILL included).
+
+    The signal fires when the *thread* that started this process exits: the client must be started from a
+    thread that lives as long as the build (see WorkerClient). If the parent died before the prctl call, the
+    signal will never come: then exit now.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the hang-up watch below still ends the worker
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _end_on_hangup(requests: int) -> None:
+    """End this process and its children when the request pipe's writer is gone, even mid-snippet.
+
+    The build closes the pipe when it stops (or the kernel does when it dies); a snippet that trains for
+    minutes would otherwise keep the machine busy for nobody. The process group (this worker is its leader)
+    takes the snippet's own subprocesses too.
+    """
+    poller = select.poll()
+    poller.register(requests, select.POLLHUP)  # not POLLIN: a pending request is the main loop's business
+    while True:
+        for _fd, events in poller.poll():
+            if events & select.POLLNVAL:  # the main loop closed the pipe: the process is ending anyway
+                return
+            if os.getpgrp() == os.getpid():  # started by WorkerClient, in a session of its own
+                os.killpg(os.getpid(), signal.SIGKILL)
+            os._exit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reply-fd", type=int, required=True)
+    parser.add_argument("--parent-pid", type=int, required=True)
     args = parser.parse_args()
+    _die_with_parent(args.parent_pid)
     channel = Channel(args.reply_fd)
     # requests come on the original stdin; a snippet that reads stdin gets end-of-file instead
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    threading.Thread(target=_end_on_hangup, args=(requests.fileno(),), daemon=True).start()
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     # the worker's own stderr (not a snippet's) is where a crash or a hang leaves its traceback

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from .snippet import Snippet
 STARTUP_TIMEOUT = 180.0
 # after the snippet's own timeout, time for the worker to write where it hangs
 GRACE = 2.0
+# after SIGKILL, how long to wait for the worker to be reaped: a process stuck in the kernel (D state) must not
+# hold up the build's exit; the kernel still ends it
+STOP_WAIT = 1.0
+# signals that end a build like Ctrl-C does (see _exit_on_signal)
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def _default_memory_limit() -> int:
@@ -53,8 +59,25 @@ class WorkerDied(Exception):
         self.failure = failure
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM and SIGHUP end the build as an exception, as Ctrl-C does.
+
+    Python's default for them is to die on the spot, which skips every ``finally`` and MkDocs'
+    ``on_shutdown``: the worker would train on for nobody until its parent-death signal. As an exception,
+    ``WorkerClient.run`` stops the worker's process group and the build process exits at once.
+    """
+    raise SystemExit(128 + signum)
+
+
 class WorkerClient:
-    """One long-lived worker process; ``run`` starts it when needed and replaces it after a crash or hang."""
+    """One long-lived worker process; ``run`` starts it when needed and replaces it after a crash or hang.
+
+    Start it (the first ``run``) from a thread that lives as long as the build process: the main thread, or
+    a long-lived runner thread. The worker asks the kernel for SIGKILL when the *thread* that started it
+    exits (PR_SET_PDEATHSIG); that is how it dies with a build killed by SIGKILL, and a short-lived thread
+    would kill it early. From the main thread, ``start`` also turns SIGTERM and SIGHUP into ``SystemExit``
+    (where their handler is still the default), so they stop the build and its worker cleanly.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -64,6 +87,7 @@ class WorkerClient:
         self._ended = False  # the last read met end of file (a death), not a timeout
         self._running = ""  # the snippet being run, for progress lines
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
+        self._saved_handlers: dict[int, object] = {}
         self.starts = 0
 
     @property
@@ -71,11 +95,14 @@ class WorkerClient:
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> None:
+        """Start a worker and wait until it has imported torch and transformers; ``WorkerDied`` if it cannot."""
+        self._handle_ending_signals()
         read_fd, write_fd = os.pipe()
         env = {**os.environ, **WORKER_ENV}
         log.info("livenotes: starting the worker (imports torch and transformers once)")
+        command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "livenotes._internal.worker", "--reply-fd", str(write_fd)],
+            [sys.executable, *command],
             stdin=subprocess.PIPE,
             stdout=self._log,
             stderr=self._log,
@@ -97,7 +124,13 @@ class WorkerClient:
     def run(self, snippet: Snippet) -> Reply:
         """The worker's reply for a snippet; a reply with only a failure when the worker hangs or dies."""
         started = time.perf_counter()
-        outcome = self._run(snippet)
+        try:
+            outcome = self._run(snippet)
+        except BaseException:
+            # Ctrl-C (KeyboardInterrupt) or SIGTERM/SIGHUP (SystemExit) while the worker runs or starts: the
+            # worker is in a session of its own, so no terminal signal reaches it; take its group down now
+            self.stop()
+            raise
         if isinstance(outcome, Failure):  # the worker did not answer: the duration is the time it was given
             return Reply(failure=outcome, duration=time.perf_counter() - started)
         return outcome
@@ -186,21 +219,37 @@ class WorkerClient:
         tail = "\n".join(words.strip().splitlines()[-20:])
         return Failure(kind=kind, message=message, where=where, details=tail)
 
+    def _handle_ending_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread() or self._saved_handlers:
+            return  # only the main thread may set handlers; a runner thread's host decides for itself
+        for signum in ENDING_SIGNALS:
+            if signal.getsignal(signum) is signal.SIG_DFL:  # an ignored SIGHUP (nohup) or a host's handler stays
+                self._saved_handlers[signum] = signal.signal(signum, _exit_on_signal)
+
     def stop(self) -> None:
+        """Kill the worker's process group (the snippet's own subprocesses too)."""
         process, self._process = self._process, None
         if process is not None:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(STOP_WAIT)
             if process.stdin:
-                process.stdin.close()
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
             self._process = process  # kept so the caller can read its exit status
         if self._replies is not None:
             os.close(self._replies)
             self._replies = None
 
     def close(self) -> None:
+        """Stop the worker and give SIGTERM and SIGHUP back their previous handlers."""
         self.stop()
         self._process = None
         self._log.close()
+        if threading.current_thread() is threading.main_thread():
+            for signum, handler in self._saved_handlers.items():
+                if signal.getsignal(signum) is _exit_on_signal:
+                    signal.signal(signum, handler)  # type: ignore[arg-type]
+            self._saved_handlers = {}
