@@ -5,7 +5,9 @@ Used alike by the MkDocs hook, the tests and the command line.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from .atomic import write_atomic
 from .cache import ResultCache
@@ -176,9 +178,48 @@ class Engine:
             write_atomic(path / PRODUCT_STAMP, key.encode())
         return None
 
+    def _product_folders(self, snippet: Snippet) -> list[Path]:
+        """The declared folders that lie inside a folder of the project (never the project itself, nor a top
+        folder such as checkpoints/: a slip in a header must not wipe them)."""
+        root = self.project.root.resolve()
+        folders = []
+        for folder in snippet.options.produces:
+            path = self.project.root / folder
+            parent = path.parent.resolve()  # the folder itself may be a link to elsewhere
+            if parent.is_relative_to(root) and parent != root:
+                folders.append(path)
+        return folders
+
+    def _clear_products(self, snippet: Snippet, key: str) -> None:
+        """Before a recipe runs: a folder stamped by another key is stale (or was left half-written); remove it.
+
+        One stamped with this very key is being written again: unstamp it until the run succeeds.
+        """
+        for path in self._product_folders(snippet):
+            stamp = path / PRODUCT_STAMP
+            if stamp.is_file() and stamp.read_text().strip() == key:
+                stamp.unlink()
+            elif path.exists() or path.is_symlink():
+                log.info("livenotes: removing %s before %s writes it again", path, snippet.display_path)
+                _remove(path)
+
+    def _remove_unstamped_products(self, snippet: Snippet) -> None:
+        """After a failed, crashed or interrupted recipe: what it left without a stamp is half-written."""
+        for path in self._product_folders(snippet):
+            if (path.exists() or path.is_symlink()) and not (path / PRODUCT_STAMP).is_file():
+                log.info("livenotes: removing %s, left half-written by %s", path, snippet.display_path)
+                _remove(path)
+
     def _execute(self, snippet: Snippet, key: str, provenance: dict) -> Result:
         log.info("livenotes: running %s", snippet.display_path)
-        reply = self.worker.run(snippet)
+        self._clear_products(snippet, key)
+        try:
+            reply = self.worker.run(snippet)
+        except BaseException:  # Ctrl-C or SIGTERM: the worker is already stopped, nothing writes any more
+            self._remove_unstamped_products(snippet)
+            raise
+        if reply.failure is not None:
+            self._remove_unstamped_products(snippet)
         return Result(
             snippet=snippet.name,
             key=key,
@@ -192,6 +233,13 @@ class Engine:
             peak_rss_kb=reply.peak_rss_kb,
             provenance=provenance,
         )
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()  # a link to a folder elsewhere: remove the link, never what it points to
+    else:
+        shutil.rmtree(path)
 
 
 def _cause(failure: Failure) -> str:
