@@ -182,7 +182,23 @@ def _collect_figures() -> list[Figure]:
     return figures
 
 
-def _failure(exc: BaseException, path: str, display_path: str) -> Failure:
+def size_text(size: int) -> str:
+    """``8 GiB``, ``300 MiB``: a memory limit as messages show it."""
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.3g} GiB"
+    return f"{size / (1 << 20):.3g} MiB"
+
+
+def memory_advice(where: str, limit: int) -> str:
+    return f"{where} used more than the memory limit of {size_text(limit)} (raise it with '# livenotes: memory=...')"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    # numpy raises MemoryError; torch a RuntimeError from its allocator ("can't allocate memory ... Error code 12")
+    return isinstance(exc, MemoryError) or "can't allocate memory" in str(exc)
+
+
+def _failure(exc: BaseException, path: str, display_path: str, memory_limit: int) -> Failure:
     frames = traceback.extract_tb(exc.__traceback__)
     lines = [f.lineno for f in frames if f.filename == path]
     line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else (lines[-1] if lines else None)
@@ -191,12 +207,10 @@ def _failure(exc: BaseException, path: str, display_path: str) -> Failure:
         frames.pop(0)
     formatted = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(exc))
     message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
-    return Failure(
-        kind="error",
-        message=message,
-        where=f"{display_path}:{line}" if line else display_path,
-        details="\n".join(formatted.splitlines()[-20:]),
-    )
+    where = f"{display_path}:{line}" if line else display_path
+    if _out_of_memory(exc):
+        return Failure("memory", memory_advice(where, memory_limit), where, "\n".join(formatted.splitlines()[-20:]))
+    return Failure(kind="error", message=message, where=where, details="\n".join(formatted.splitlines()[-20:]))
 
 
 def _truncate(text: str) -> str:
@@ -251,9 +265,9 @@ def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str],
                 display = repr(value)
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            failure = _failure(exc, path, display_path)
+            failure = _failure(exc, path, display_path, request.memory_limit)
     except BaseException as exc:
-        failure = _failure(exc, path, display_path)
+        failure = _failure(exc, path, display_path, request.memory_limit)
     duration = time.perf_counter() - started
     sys.stdout.flush()
     sys.stderr.flush()
@@ -269,7 +283,7 @@ def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str],
     try:
         figures = _collect_figures()
     except Exception as exc:
-        figures, failure = [], failure or _failure(exc, path, display_path)
+        figures, failure = [], failure or _failure(exc, path, display_path, request.memory_limit)
     captured = []
     for handle in (out, err):
         handle.seek(0)

@@ -55,6 +55,7 @@ def failure_html(failure: Failure, title: str | None = None) -> str:
         "error": "スニペットの実行でエラーが発生しました",
         "timeout": "スニペットが時間内に終わりませんでした",
         "crash": "ワーカープロセスが異常終了しました",
+        "memory": "スニペットがメモリの上限を超えました",
         "invalid": "スニペットを埋め込めませんでした",
     }.get(failure.kind, "スニペットの失敗")
     details = _pre(failure.details, "livenotes-traceback") if failure.details else ""

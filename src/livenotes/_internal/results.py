@@ -19,7 +19,7 @@ class Figure:
 class Failure:
     """Why a snippet gave no result: its kind, a one-line message, where, and the traceback's tail."""
 
-    kind: str  # "error" | "timeout" | "crash" | "invalid"
+    kind: str  # "error" | "timeout" | "crash" | "memory" | "invalid"
     message: str  # one line, e.g. "ZeroDivisionError: division by zero"
     where: str | None  # "snippets/x.py:12" when known
     details: str = ""  # the traceback's tail, or the worker's last words

@@ -9,13 +9,16 @@ snippet runs (and so what it outputs) is execution.py, which is part of every ca
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import faulthandler
 import os
+import resource
 import select
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 from .execution import prepare, run_snippet
 from .protocol import Message, Progress, Ready, Request
@@ -71,6 +74,34 @@ def _end_on_hangup(requests: int) -> None:
             os._exit(1)
 
 
+def _private_memory() -> int:
+    """Bytes of private writable memory mapped now (VmData): what RLIMIT_DATA counts."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+@contextlib.contextmanager
+def _memory_limit(limit: int) -> Iterator[None]:
+    """Let a snippet map ``limit`` more bytes than the worker holds now (torch, the memo of loaded models).
+
+    Past that, malloc and mmap fail (RLIMIT_DATA covers private writable mappings on Linux 4.7 and later):
+    numpy and torch raise an exception the snippet's failure reports, instead of the machine reaching the
+    OOM killer. The limit goes back to what it was once the snippet is done.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    wanted = _private_memory() + limit
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reply-fd", type=int, required=True)
@@ -89,7 +120,9 @@ def main() -> None:
     prepare()
     channel.send(Ready(pid=os.getpid()))
     for line in requests:
-        reply = run_snippet(Request.from_json(line), diagnostics, lambda text: channel.send(Progress(text)))
+        request = Request.from_json(line)
+        with _memory_limit(request.memory_limit):
+            reply = run_snippet(request, diagnostics, lambda text: channel.send(Progress(text)))
         channel.send(reply)
 
 

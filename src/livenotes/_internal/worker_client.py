@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+from .execution import memory_advice
 from .log import log
 from .protocol import Message, Progress, Ready, Reply, Request, read_message
 from .results import Failure
@@ -25,6 +26,8 @@ GRACE = 2.0
 # after SIGKILL, how long to wait for the worker to be reaped: a process stuck in the kernel (D state) must not
 # hold up the build's exit; the kernel still ends it
 STOP_WAIT = 1.0
+# how often the worker's memory is looked at while it runs a snippet (the backstop below the rlimit)
+MEMORY_POLL = 0.25
 # signals that end a build like Ctrl-C does (see _exit_on_signal)
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -59,6 +62,16 @@ class WorkerDied(Exception):
         self.failure = failure
 
 
+def _resident(pid: int) -> int:
+    """Bytes of a process's memory that only RAM or swap can hold (anonymous and shared), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+    except OSError:
+        return 0
+    return sum(int(fields.get(name, "0 kB").split()[0]) * 1024 for name in ("RssAnon", "RssShmem"))
+
+
 def _exit_on_signal(signum: int, frame: object) -> None:
     """SIGTERM and SIGHUP end the build as an exception, as Ctrl-C does.
 
@@ -85,6 +98,7 @@ class WorkerClient:
         self._replies: int | None = None
         self._buffer = b""
         self._ended = False  # the last read met end of file (a death), not a timeout
+        self._over_memory = False  # the last read was cut short by the memory backstop
         self._running = ""  # the snippet being run, for progress lines
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
         self._saved_handlers: dict[int, object] = {}
@@ -143,25 +157,32 @@ class WorkerClient:
                 return died.failure
         assert self._process is not None and self._process.stdin is not None
         log_offset = self._log_size()
+        limit = snippet.options.memory or DEFAULT_MEMORY_LIMIT
         request = Request(
             path=str(snippet.path),
             display_path=snippet.display_path,
             text=snippet.text,
             timeout=snippet.options.timeout,
-            memory_limit=DEFAULT_MEMORY_LIMIT,
+            memory_limit=limit,
             random_init=snippet.options.random_init,
         )
+        # the worker's rlimit makes allocations fail past the limit; memory it does not count (shared
+        # memory, say) is caught here, with a margin so that the rlimit's clearer error comes first
+        ceiling = _resident(self._process.pid) + limit + max(256 << 20, limit // 4)
         try:
             self._process.stdin.write((request.to_json() + "\n").encode())
             self._process.stdin.flush()
         except BrokenPipeError:
             pass  # the reply read below sees the death and reports it
         self._running = snippet.display_path
-        reply = self._read_reply(snippet.options.timeout + GRACE)
+        reply = self._read_reply(snippet.options.timeout + GRACE, ceiling)
         self._running = ""
         if isinstance(reply, Reply):
             return reply
-        if not self._ended:
+        if self._over_memory:
+            advice = memory_advice(snippet.display_path, limit)
+            failure = self._failure_after_death("memory", advice + ": the worker was stopped", snippet, log_offset)
+        elif not self._ended:
             failure = self._failure_after_death(
                 "timeout",
                 f"no result after {snippet.options.timeout:g} s: the worker was stopped and will be restarted",
@@ -174,10 +195,13 @@ class WorkerClient:
             )
         return failure
 
-    def _read_reply(self, timeout: float) -> Message | None:
-        """The next message that is not progress (progress lines are logged as they come); None on death or timeout."""
-        assert self._replies is not None
-        self._ended = False
+    def _read_reply(self, timeout: float, memory_ceiling: int | None = None) -> Message | None:
+        """The next message that is not progress (progress lines are logged as they come).
+
+        None on death, on timeout, or when the worker's resident memory passes ``memory_ceiling``.
+        """
+        assert self._replies is not None and self._process is not None
+        self._ended = self._over_memory = False
         deadline = time.monotonic() + timeout
         while True:
             while b"\n" in self._buffer:
@@ -189,9 +213,12 @@ class WorkerClient:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            ready, _, _ = select.select([self._replies], [], [], left)
-            if not ready:
-                return None
+            ready, _, _ = select.select([self._replies], [], [], min(left, MEMORY_POLL))
+            if not ready:  # a reply waiting to be read wins over the memory check
+                if memory_ceiling is not None and _resident(self._process.pid) > memory_ceiling:
+                    self._over_memory = True
+                    return None
+                continue
             chunk = os.read(self._replies, 1 << 16)
             if not chunk:  # end of file: the worker is gone
                 self._ended = True
