@@ -37,7 +37,8 @@ def test_every_public_object_and_method_has_a_docstring() -> None:
 
 
 def test_all_lists_exactly_what_the_package_exports() -> None:
-    exported = {name for name in vars(livenotes) if not name.startswith("_")}
+    # dir(): the names the module has loaded and the ones it imports on first use (PEP 562)
+    exported = {name for name in dir(livenotes) if not name.startswith("_")}
     assert set(livenotes.__all__) == exported
     assert all(getattr(livenotes, name).__module__.startswith("livenotes.") for name in livenotes.__all__)
 

@@ -1,7 +1,11 @@
 """livenotes: run the snippets of a MkDocs site at build time, cache their results, check them.
 
 Everything public is re-exported here, once, and listed in ``__all__``; the modules behind it are private.
+The MkDocs side (``LiveNotesBuild``, the notebook helpers) is imported on first use (PEP 562), so the
+worker process, which imports this package first, never loads mkdocs or nbformat.
 """
+
+import typing as _typing
 
 from livenotes._internal.approved import Drift, approve, approved_path, check, matches
 from livenotes._internal.directives import Directive, Page, parse_page
@@ -9,12 +13,22 @@ from livenotes._internal.engine import Engine, Evaluation
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.glossary import Term, link_terms, read_glossary
 from livenotes._internal.graph import SnippetGraph
-from livenotes._internal.mkdocs_build import LiveNotesBuild
-from livenotes._internal.notebooks import Links, NotebookSource, build_notebook, notebook_uri
 from livenotes._internal.project import Project
 from livenotes._internal.results import Figure, Result
 from livenotes._internal.runner import BackgroundRunner
 from livenotes._internal.snippet import Options, Snippet, load_snippet
+
+if _typing.TYPE_CHECKING:  # for type checkers and griffe (the API page); at run time __getattr__ below imports them
+    from livenotes._internal.mkdocs_build import LiveNotesBuild
+    from livenotes._internal.notebooks import Links, NotebookSource, build_notebook, notebook_uri
+
+_LAZY = {
+    "LiveNotesBuild": "livenotes._internal.mkdocs_build",
+    "Links": "livenotes._internal.notebooks",
+    "NotebookSource": "livenotes._internal.notebooks",
+    "build_notebook": "livenotes._internal.notebooks",
+    "notebook_uri": "livenotes._internal.notebooks",
+}
 
 __all__ = [
     "BackgroundRunner",
@@ -45,3 +59,18 @@ __all__ = [
     "parse_page",
     "read_glossary",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a MkDocs-side name the first time it is asked for, and keep it."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'livenotes' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

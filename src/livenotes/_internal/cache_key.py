@@ -27,7 +27,8 @@ from .snippet import Snippet
 
 # Bump when the meaning of a cached result changes in a way the code hash below cannot see.
 CACHE_FORMAT = 1
-_WORKER_SOURCE = Path(__file__).with_name("worker.py")
+# how a snippet runs in the worker (not how the worker process is managed: that changes no output)
+_WORKER_SOURCE = Path(__file__).with_name("execution.py")
 _IMPLIED = {"transformers": ("torch",), "sentence-transformers": ("torch",)}
 
 

@@ -7,9 +7,10 @@ shows a result without comparing it: ``evaluate`` is the only public way to a re
 
 from __future__ import annotations
 
-import time
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import approved
 from .atomic import write_atomic
@@ -20,7 +21,7 @@ from .filehashes import FileHashes
 from .graph import SnippetGraph
 from .log import log
 from .project import Project
-from .results import Figure, Result
+from .results import Result
 from .snippet import Snippet, load_snippet
 from .worker_client import WorkerClient
 
@@ -205,21 +206,65 @@ class Engine:
             write_atomic(path / PRODUCT_STAMP, key.encode())
         return None
 
+    def _product_folders(self, snippet: Snippet) -> list[Path]:
+        """The declared folders that lie inside a folder of the project (never the project itself, nor a top
+        folder such as checkpoints/: a slip in a header must not wipe them)."""
+        root = self.project.root.resolve()
+        folders = []
+        for folder in snippet.options.produces:
+            path = self.project.root / folder
+            parent = path.parent.resolve()  # the folder itself may be a link to elsewhere
+            if parent.is_relative_to(root) and parent != root:
+                folders.append(path)
+        return folders
+
+    def _clear_products(self, snippet: Snippet, key: str) -> None:
+        """Before a recipe runs: a folder stamped by another key is stale (or was left half-written); remove it.
+
+        One stamped with this very key is being written again: unstamp it until the run succeeds.
+        """
+        for path in self._product_folders(snippet):
+            stamp = path / PRODUCT_STAMP
+            if stamp.is_file() and stamp.read_text().strip() == key:
+                stamp.unlink()
+            elif path.exists() or path.is_symlink():
+                log.info("livenotes: removing %s before %s writes it again", path, snippet.display_path)
+                _remove(path)
+
+    def _remove_unstamped_products(self, snippet: Snippet) -> None:
+        """After a failed, crashed or interrupted recipe: what it left without a stamp is half-written."""
+        for path in self._product_folders(snippet):
+            if (path.exists() or path.is_symlink()) and not (path / PRODUCT_STAMP).is_file():
+                log.info("livenotes: removing %s, left half-written by %s", path, snippet.display_path)
+                _remove(path)
+
     def _execute(self, snippet: Snippet, key: str, provenance: dict) -> Result:
         log.info("livenotes: running %s", snippet.display_path)
-        started = time.perf_counter()
-        reply = self.worker.run(snippet)
-        failure = reply.get("failure")
+        self._clear_products(snippet, key)
+        try:
+            reply = self.worker.run(snippet)
+        except BaseException:  # Ctrl-C or SIGTERM: the worker is already stopped, nothing writes any more
+            self._remove_unstamped_products(snippet)
+            raise
+        if reply.failure is not None:
+            self._remove_unstamped_products(snippet)
         return Result(
             snippet=snippet.name,
             key=key,
-            stdout=reply.get("stdout", ""),
-            display=reply.get("display"),
-            stderr=reply.get("stderr", ""),
-            figures=[Figure(**f) for f in reply.get("figures", [])],
-            failure=SnippetError.from_json(failure) if failure else None,
-            duration=reply.get("duration", time.perf_counter() - started),
-            loads=reply.get("loads", []),
-            peak_rss_kb=reply.get("peak_rss_kb", 0),
+            stdout=reply.stdout,
+            display=reply.display,
+            stderr=reply.stderr,
+            figures=reply.figures,
+            failure=reply.failure,
+            duration=reply.duration,
+            loads=reply.loads,
+            peak_rss_kb=reply.peak_rss_kb,
             provenance=provenance,
         )
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()  # a link to a folder elsewhere: remove the link, never what it points to
+    else:
+        shutil.rmtree(path)

@@ -13,7 +13,9 @@ from .project import Project
 
 DEFAULT_TIMEOUT = 120.0
 _OPTION_LINE = re.compile(r"^#\s*livenotes:\s*(.*)$")
-_KNOWN_OPTIONS = {"timeout", "random-init", "needs", "produces"}
+_KNOWN_OPTIONS = {"timeout", "random-init", "needs", "produces", "memory"}
+_SIZE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMG])(?:i?B)?$", re.IGNORECASE)
+_UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Options:
     needs: tuple[str, ...] = ()
     # folders this snippet writes (checkpoints other snippets load)
     produces: tuple[str, ...] = ()
+    # bytes the snippet may allocate in the worker; None: the build's default (see worker_client)
+    memory: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,20 @@ def parse_options(text: str, display_path: str) -> Options:
                     values["timeout"] = float(value)
                 except ValueError:
                     raise SnippetError(f"timeout must be a number of seconds, not {value!r}", where) from None
+            elif key == "memory":
+                values["memory"] = parse_size(value, where)
             elif key == "random-init":
                 values["random_init"] = True
             else:
                 listed = tuple(v.strip() for v in value.split(",") if v.strip())
                 values[key] = values.get(key, ()) + listed  # type: ignore[operator]
     return Options(**values)  # type: ignore[arg-type]
+
+
+def parse_size(value: str, where: str) -> int:
+    """Bytes from ``12G``, ``500M`` or ``800K`` (binary units: 1K = 1024 bytes)."""
+    match = _SIZE.match(value)
+    size = int(float(match.group("number")) * _UNITS[match.group("unit").upper()]) if match else 0
+    if size <= 0:
+        raise SnippetError(f"memory must be a size such as 12G, 500M or 800K, not {value!r}", where)
+    return size

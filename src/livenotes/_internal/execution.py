@@ -1,0 +1,304 @@
+"""How a snippet runs inside the worker, i.e. everything that decides its output.
+
+Seeding, the checkpoint guard and its memo, stdout/stderr capture, the trailing expression's display,
+figures and how a failure is told. This file (not the process management in worker.py) is part of every
+cache key: change how snippets run here and every result is recomputed.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import builtins
+import copy
+import faulthandler
+import io
+import os
+import random
+import resource
+import struct
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from .errors import SnippetError
+from .protocol import Reply, Request
+from .results import Figure
+
+MAX_OUTPUT_CHARS = 200_000
+PROGRESS_INTERVAL = 0.5  # seconds between looks at a running snippet's stderr
+
+
+# Not RuntimeError/ValueError/OSError: pipeline() catches those and silently tries another model class
+# (for a checkpoint without its task head, the bare encoder), which would hide the problem.
+class IncompleteCheckpoint(Exception):
+    """A checkpoint loaded with missing, unexpected-shape or newly initialised weights."""
+
+    __module__ = "__main__"  # a failure reads "IncompleteCheckpoint: ...", not this private module's path
+
+
+class RefusedCheckpoint(Exception):
+    """A load this build does not allow (remote code, pickle weights)."""
+
+    __module__ = "__main__"
+
+
+class _State:
+    """What the checkpoint guard needs to know about the snippet that is running."""
+
+    random_init = False
+    loads: list[str] = []  # noqa: RUF012 - reset for every snippet by run_snippet
+
+
+_MEMO: dict[tuple, tuple[Any, dict]] = {}
+_SAME_FOR_A_LOCAL_FOLDER = {"local_files_only", "revision", "trust_remote_code", "adapter_kwargs", "use_safetensors"}
+
+
+def _memo_key(cls: type, where: Any, args: tuple, kwargs: dict) -> tuple | None:
+    """A hashable description of a load, or None when an argument is too unusual to compare safely."""
+    import torch
+    from transformers import PretrainedConfig
+
+    # pipeline() and a direct from_pretrained pass different spellings of the same load: compare the meaning
+    # (transformers 5 reads no dtype as "auto"; the rest changes nothing for a local folder)
+    kwargs = {name: value for name, value in kwargs.items() if name not in _SAME_FOR_A_LOCAL_FOLDER}
+    kwargs.setdefault("dtype", "auto")
+    parts = []
+    for name, value in sorted(kwargs.items()):
+        if isinstance(value, PretrainedConfig):
+            # the attention implementation is private to the config and left out of its JSON
+            value = (value.to_json_string(), str(getattr(value, "_attn_implementation", None)))
+        elif isinstance(value, torch.dtype):
+            value = str(value)
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            return None
+        parts.append((name, value))
+    if args:
+        return None
+    place: object = str(where)
+    if os.path.isdir(place):
+        # the folder's files as they are now: a checkpoint rewritten by a recipe is read again
+        files = sorted(os.scandir(place), key=lambda e: e.name)
+        stats = [(e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in files if e.is_file()]
+        place = (os.path.abspath(str(where)), *stats)
+    return (f"{cls.__module__}.{cls.__qualname__}", place, tuple(parts))
+
+
+def _install_checkpoint_guard() -> None:
+    """Every model load: safetensors only, no remote code, no silent random weights, each read once."""
+    import torch
+    from transformers import PreTrainedModel
+
+    original = PreTrainedModel.from_pretrained.__func__
+
+    def from_pretrained(cls, pretrained_model_name_or_path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("trust_remote_code"):
+            raise RefusedCheckpoint(
+                "trust_remote_code=True is refused: this build runs no code shipped with a checkpoint"
+            )
+        if kwargs.get("use_safetensors") is False:
+            raise RefusedCheckpoint("use_safetensors=False is refused: this build loads weights from safetensors only")
+        kwargs["use_safetensors"] = True
+        want_info = kwargs.pop("output_loading_info", False)
+        key = _memo_key(cls, pretrained_model_name_or_path, args, kwargs)
+        if key is not None and key in _MEMO:
+            model, info = _MEMO[key]
+            return (copy.deepcopy(model), info) if want_info else copy.deepcopy(model)
+        model, info = original(cls, pretrained_model_name_or_path, *args, output_loading_info=True, **kwargs)
+        _State.loads.append(f"{pretrained_model_name_or_path} ({cls.__name__})")
+        problems = {
+            kind: sorted(info.get(kind) or [])
+            for kind in ("missing_keys", "mismatched_keys", "unexpected_keys")
+            if info.get(kind)
+        }
+        if (problems.get("missing_keys") or problems.get("mismatched_keys")) and not _State.random_init:
+            listed = "; ".join(f"{kind}: {', '.join(map(str, keys[:6]))}" for kind, keys in problems.items())
+            raise IncompleteCheckpoint(
+                f"{pretrained_model_name_or_path} does not hold every weight of {cls.__name__} ({listed}). "
+                "Those weights would be random. Use a checkpoint trained for this task, or declare "
+                "'# livenotes: random-init' if the snippet shows random initialisation on purpose."
+            )
+        if key is not None and not problems:
+            _MEMO[key] = (model, info)
+            model = copy.deepcopy(model)
+        return (model, info) if want_info else model
+
+    PreTrainedModel.from_pretrained = classmethod(from_pretrained)  # type: ignore[method-assign]
+
+    original_load = torch.load
+
+    def load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("weights_only") is False:
+            raise RefusedCheckpoint("torch.load(weights_only=False) is refused: it can run arbitrary pickled code")
+        return original_load(*args, **kwargs)
+
+    torch.load = load
+
+
+def prepare() -> None:
+    """Import and configure what every snippet shares, once per worker (the slow part of starting one)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import torch
+    import transformers
+
+    torch.set_num_threads(int(os.environ.get("LIVENOTES_THREADS", "2")))
+    transformers.logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")  # plt.show() under Agg
+    _install_checkpoint_guard()
+
+
+def _seed_everything() -> None:
+    random.seed(0)
+    import numpy
+    import torch
+
+    numpy.random.seed(0)
+    torch.manual_seed(0)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", png[16:24])
+
+
+def _collect_figures() -> list[Figure]:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is None:
+        return []
+    figures = []
+    for number in plt.get_fignums():
+        buffer = io.BytesIO()
+        # like a notebook's inline figures: cropped to what was drawn, so no label is cut off
+        plt.figure(number).savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        png = buffer.getvalue()
+        width, height = _png_size(png)
+        figures.append(Figure(base64.b64encode(png).decode(), width, height))
+    plt.close("all")
+    return figures
+
+
+def size_text(size: int) -> str:
+    """``8 GiB``, ``300 MiB``: a memory limit as messages show it."""
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.3g} GiB"
+    return f"{size / (1 << 20):.3g} MiB"
+
+
+def memory_advice(where: str, limit: int) -> str:
+    return f"{where} used more than the memory limit of {size_text(limit)} (raise it with '# livenotes: memory=...')"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    # numpy raises MemoryError; torch a RuntimeError from its allocator ("can't allocate memory ... Error code 12")
+    return isinstance(exc, MemoryError) or "can't allocate memory" in str(exc)
+
+
+def _failure(exc: BaseException, path: str, display_path: str, memory_limit: int) -> SnippetError:
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f.lineno for f in frames if f.filename == path]
+    line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else (lines[-1] if lines else None)
+    # drop the worker's own frames: the reader wants the snippet and what it called
+    while frames and frames[0].filename != path:
+        frames.pop(0)
+    formatted = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(exc))
+    message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
+    where = f"{display_path}:{line}" if line else display_path
+    if _out_of_memory(exc):
+        return SnippetError(
+            memory_advice(where, memory_limit), where, kind="memory", details="\n".join(formatted.splitlines()[-20:])
+        )
+    return SnippetError(message, where, kind="error", details="\n".join(formatted.splitlines()[-20:]))
+
+
+def _truncate(text: str) -> str:
+    if len(text) <= MAX_OUTPUT_CHARS:
+        return text
+    return text[:MAX_OUTPUT_CHARS] + f"\n... [{len(text) - MAX_OUTPUT_CHARS} more characters cut]\n"
+
+
+def _forward_progress(captured: int, progress: Callable[[str], None], done: threading.Event) -> None:
+    """Send each complete line a snippet writes to stderr as a progress message, while it runs."""
+    offset, pending = 0, b""
+    while not done.wait(PROGRESS_INTERVAL):
+        chunk = os.pread(captured, 1 << 16, offset)
+        offset += len(chunk)
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            text = line.decode("utf-8", errors="replace").rsplit("\r", 1)[-1].strip()
+            if text:
+                progress(text[:300])
+
+
+def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str], None]) -> Reply:
+    """Run one snippet in this process; ``progress`` gets each stderr line while it runs (from another thread)."""
+    path, display_path, text = request.path, request.display_path, request.text
+    _State.random_init = request.random_init
+    _State.loads = []
+    _seed_everything()
+    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": path, "__builtins__": builtins}
+    failure: SnippetError | None = None
+    display: str | None = None
+    cwd = os.getcwd()
+    saved_argv, saved_path = sys.argv, list(sys.path)
+    sys.argv, sys.path = [path], [os.path.dirname(path), *sys.path]
+    faulthandler.dump_traceback_later(request.timeout, file=diagnostics)
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_fds = os.dup(1), os.dup(2)
+    os.dup2(out.fileno(), 1)
+    os.dup2(err.fileno(), 2)
+    done = threading.Event()
+    forwarder = threading.Thread(target=_forward_progress, args=(err.fileno(), progress, done), daemon=True)
+    forwarder.start()
+    started = time.perf_counter()
+    try:
+        tree = ast.parse(text, filename=path)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, path, "exec"), namespace)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), path, "eval"), namespace)
+            if value is not None:
+                display = repr(value)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            failure = _failure(exc, path, display_path, request.memory_limit)
+    except BaseException as exc:
+        failure = _failure(exc, path, display_path, request.memory_limit)
+    duration = time.perf_counter() - started
+    sys.stdout.flush()
+    sys.stderr.flush()
+    done.set()
+    forwarder.join()
+    os.dup2(saved_fds[0], 1)
+    os.dup2(saved_fds[1], 2)
+    for fd in saved_fds:
+        os.close(fd)
+    faulthandler.cancel_dump_traceback_later()
+    sys.argv, sys.path = saved_argv, saved_path
+    os.chdir(cwd)
+    try:
+        figures = _collect_figures()
+    except Exception as exc:
+        figures, failure = [], failure or _failure(exc, path, display_path, request.memory_limit)
+    captured = []
+    for handle in (out, err):
+        handle.seek(0)
+        captured.append(_truncate(handle.read().decode("utf-8", errors="replace")))
+        handle.close()
+    return Reply(
+        stdout=captured[0],
+        stderr=captured[1],
+        display=_truncate(display) if display is not None else None,
+        figures=figures,
+        failure=failure,
+        duration=duration,
+        loads=_State.loads,
+        peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
