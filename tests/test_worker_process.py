@@ -97,7 +97,7 @@ def test_a_snippet_past_its_memory_limit_fails_clearly_and_the_next_one_runs(scr
         "# livenotes: memory=300M\nimport numpy\n\nblock = numpy.ones(1 << 30, dtype=numpy.uint8)  # 1 GiB, touched\n"
     )
     scratch.engine.begin_build()
-    result = scratch.engine.result(name)
+    result = scratch.engine.evaluate(name).result
     assert result.failure is not None and result.failure.kind == "memory"
     assert result.failure.message == (
         f"snippets/{name}:4 used more than the memory limit of 300 MiB (raise it with '# livenotes: memory=...')"

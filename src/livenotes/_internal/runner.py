@@ -33,6 +33,9 @@ class BackgroundRunner:
 
     def __init__(self, project: Project, *, use_cache: bool, on_arrival: Callable[[], None]) -> None:
         self.engine = Engine(project, use_cache=use_cache)
+        # made in the main thread: SIGTERM/SIGHUP then end the server through its finally blocks (on_shutdown
+        # kills the worker's whole group), where the default would kill the server alone on the spot
+        self.engine.worker.handle_ending_signals()
         self._on_arrival = on_arrival
         self._lock = threading.Condition()
         self._job: list[str] | None = None  # the newest list of wanted snippets, not yet taken

@@ -110,7 +110,7 @@ class WorkerClient:
 
     def start(self) -> None:
         """Start a worker and wait until it has imported torch and transformers; ``WorkerDied`` if it cannot."""
-        self._handle_ending_signals()
+        self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
         env = {**os.environ, **WORKER_ENV}
         log.info("livenotes: starting the worker (imports torch and transformers once)")
@@ -253,7 +253,8 @@ class WorkerClient:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
 
-    def _handle_ending_signals(self) -> None:
+    def handle_ending_signals(self) -> None:
+        """From the main thread: SIGTERM and SIGHUP become ``SystemExit`` (a runner's host calls this for it)."""
         if threading.current_thread() is not threading.main_thread() or self._saved_handlers:
             return  # only the main thread may set handlers; a runner thread's host decides for itself
         for signum in ENDING_SIGNALS:
