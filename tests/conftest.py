@@ -50,6 +50,13 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scratch]:
     project.engine.close()
 
 
+@pytest.fixture(autouse=True)
+def _scratch_memo_per_test(request: pytest.FixtureRequest) -> None:
+    """The scratch worker lives for the session; its memo of loaded checkpoints does not outlive a test."""
+    if "scratch" in request.fixturenames:
+        request.getfixturevalue("scratch").engine.worker.forget_loads()
+
+
 @pytest.fixture(scope="session")
 def project_engine() -> Iterator[Engine]:
     """The real project's engine, sharing the real cache (a fresh clone simply computes everything)."""

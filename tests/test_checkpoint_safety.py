@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import MINILM, Scratch
+from tests.conftest import Scratch
 
 CLASSIFIER = (
     "from transformers import pipeline\n"
@@ -84,16 +82,13 @@ def test_a_load_with_another_attention_implementation_is_not_served_from_the_mem
 
 def test_pipeline_and_a_direct_load_of_the_same_checkpoint_read_it_once(scratch: Scratch) -> None:
     # pipeline() passes dtype="auto", local_files_only=False, ...; a direct load passes none of them: same weights
-    fresh = scratch.root / "checkpoints" / "minilm-copy"  # a folder no earlier test has put in the memo
-    if not fresh.exists():
-        shutil.copytree(MINILM, fresh)
-    result = scratch.run(
+    result = scratch.run(  # the memo starts empty in every test (conftest), whatever ran before
         "from transformers import AutoModel, pipeline\n"
-        "extractor = pipeline('feature-extraction', model='checkpoints/minilm-copy')\n"
-        "same = AutoModel.from_pretrained('checkpoints/minilm-copy')\n"
-        "half = AutoModel.from_pretrained('checkpoints/minilm-copy', dtype='float16')\n"
+        "extractor = pipeline('feature-extraction', model='checkpoints/all-MiniLM-L6-v2')\n"
+        "same = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n"
+        "half = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2', dtype='float16')\n"
         "print(same.dtype, half.dtype)\n"
     )
     assert result.ok, result.failure
     assert result.stdout == "torch.float32 torch.float16\n"  # another dtype is another load
-    assert result.loads == ["checkpoints/minilm-copy (BertModel)"] * 2
+    assert result.loads == ["checkpoints/all-MiniLM-L6-v2 (BertModel)"] * 2

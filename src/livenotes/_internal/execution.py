@@ -239,6 +239,8 @@ def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str],
     """Run one snippet in this process; ``progress`` gets each stderr line while it runs (from another thread)."""
     path, display_path, text = request.path, request.display_path, request.text
     _State.random_init = request.random_init
+    if request.forget_loads:
+        _MEMO.clear()
     _State.loads = []
     _seed_everything()
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": path, "__builtins__": builtins}

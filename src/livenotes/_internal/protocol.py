@@ -38,6 +38,7 @@ class Request:
     timeout: float
     memory_limit: int  # bytes the snippet may allocate on top of what the worker holds when it starts
     random_init: bool = False
+    forget_loads: bool = False  # start from no memoised checkpoint (tests that count loads ask for it)
 
     def to_json(self) -> str:
         return _line(self.TYPE, asdict(self))

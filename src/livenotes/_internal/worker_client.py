@@ -98,6 +98,7 @@ class WorkerClient:
         self._replies: int | None = None
         self._buffer = b""
         self._ended = False  # the last read met end of file (a death), not a timeout
+        self._forget_loads = False
         self._over_memory = False  # the last read was cut short by the memory backstop
         self._running = ""  # the snippet being run, for progress lines
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
@@ -165,7 +166,9 @@ class WorkerClient:
             timeout=snippet.options.timeout,
             memory_limit=limit,
             random_init=snippet.options.random_init,
+            forget_loads=self._forget_loads,
         )
+        self._forget_loads = False
         # the worker's rlimit makes allocations fail past the limit; memory it does not count (shared
         # memory, say) is caught here, with a margin so that the rlimit's clearer error comes first
         ceiling = _resident(self._process.pid) + limit + max(256 << 20, limit // 4)
@@ -245,6 +248,10 @@ class WorkerClient:
             message += f" (exit status {self._process.returncode})"
         tail = "\n".join(words.strip().splitlines()[-20:])
         return SnippetError(message, where, kind=kind, details=tail)
+
+    def forget_loads(self) -> None:
+        """The next snippet starts with no memoised checkpoint, as in a fresh worker (without its start-up cost)."""
+        self._forget_loads = True
 
     def kill(self) -> None:
         """Kill the worker from another thread; the thread waiting for its reply sees the death and cleans up."""
