@@ -103,3 +103,12 @@ def test_stderr_lines_are_forwarded_as_progress_while_the_snippet_runs(
     assert result.ok and result.stderr == "step 0\nstep 1\nstep 2\n"
     progress = [r.getMessage() for r in caplog.records if "| step" in r.getMessage()]
     assert len(progress) >= 2 and progress[0].endswith("| step 0")
+
+
+def test_the_worker_computes_with_the_pinned_instruction_set(scratch: Scratch) -> None:
+    from livenotes._internal.execution import REPRODUCIBLE_ENV
+
+    result = scratch.run("import torch\nprint(torch.backends.cpu.get_cpu_capability())\n")
+    assert result.ok, result.failure
+    if REPRODUCIBLE_ENV:  # x86: AVX2 whatever the machine has, so approved outputs hold on every machine
+        assert result.stdout == "AVX2\n"

@@ -14,6 +14,7 @@ import copy
 import faulthandler
 import io
 import os
+import platform
 import random
 import resource
 import struct
@@ -31,6 +32,17 @@ from .protocol import Reply, Request
 from .results import Figure
 
 MAX_OUTPUT_CHARS = 200_000
+
+# Float results depend on the instructions the kernels use: on an AVX-512 machine torch, MKL and oneDNN
+# take other code paths than on an AVX2 one, the last bits differ, and training turns that into other
+# losses and other generated words (seen: a GPT-2 recipe approved elsewhere gave 3.85 instead of 3.82
+# here). Every x86 machine the site is built on has AVX2: pin it, so an approved output is reproduced on
+# any of them. Read before torch is imported (the client sets it in the worker's environment).
+REPRODUCIBLE_ENV = (
+    {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+    if platform.machine().lower() in ("x86_64", "amd64")
+    else {}
+)
 PROGRESS_INTERVAL = 0.5  # seconds between looks at a running snippet's stderr
 
 

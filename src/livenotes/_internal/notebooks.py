@@ -24,6 +24,7 @@ from .cache_key import distributions_of_module
 from .directives import Page
 from .engine import Evaluation
 from .errors import SnippetError
+from .execution import REPRODUCIBLE_ENV
 from .graph import SnippetGraph, referenced_inputs
 from .project import Project
 from .results import Result
@@ -52,6 +53,12 @@ _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*
 _MD_LINK = re.compile(r"\]\((?P<target>(?![a-z]+:|#)[^)\s]+?\.md)(?P<anchor>#[^)\s]*)?\)")
 # the worker starts every snippet from these seeds and settings; the notebook does the same
 _LIKE_THE_BUILD = """\
+import os
+
+# ビルドと同じ命令セットで計算する(CPU によって小数の最後の桁が変わり、学習ではそれが結果の違いになる)。
+# torch を import する前でないと効かない
+os.environ.update({reproducible_env})
+
 import random
 
 import numpy
@@ -71,7 +78,7 @@ def start_like_the_build(*_):
 
 
 get_ipython().events.register("pre_run_cell", start_like_the_build)
-"""
+""".replace("{reproducible_env}", repr(REPRODUCIBLE_ENV))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .errors import SnippetError
-from .execution import memory_advice
+from .execution import REPRODUCIBLE_ENV, memory_advice
 from .log import log
 from .protocol import Message, Progress, Ready, Reply, Request, read_message
 from .snippet import Snippet
@@ -113,7 +113,7 @@ class WorkerClient:
         """Start a worker and wait until it has imported torch and transformers; ``WorkerDied`` if it cannot."""
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
-        env = {**os.environ, **WORKER_ENV}
+        env = {**os.environ, **WORKER_ENV, **REPRODUCIBLE_ENV}
         log.info("livenotes: starting the worker (imports torch and transformers once)")
         command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
         self._process = subprocess.Popen(
