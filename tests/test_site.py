@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -145,26 +147,34 @@ def _fetch_until(url: str, wanted: str, timeout: float) -> str:
     raise AssertionError(f"{wanted!r} never appeared at {url}; last page:\n{text[-2000:]}")
 
 
-def test_serve_shows_the_error_keeps_serving_and_picks_up_the_fix(tmp_path: Path) -> None:
-    site = make_site(
-        tmp_path, '# p\n\n{% run "a.py" %}\n', {"a.py": "raise ValueError('まだ直していない')\n"}, {"a.txt": "ok\n"}
-    )
+@contextlib.contextmanager
+def _serving(site: Path, **env: str) -> Iterator[str]:
+    """``mkdocs serve`` of a small site on a free port; its URL while the block runs."""
     port = _free_port()
     with subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=site,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
     ) as server:
         try:
-            url = f"http://127.0.0.1:{port}/"
-            page = _fetch_until(url, "livenotes-failure", 120)
-            assert "ValueError: まだ直していない" in page
-            (site / "snippets" / "a.py").write_text("print('ok')\n")
-            page = _fetch_until(url, '<pre class="livenotes-stdout"><code>ok', 60)
-            assert "livenotes-failure" not in page
+            yield f"http://127.0.0.1:{port}/"
         finally:
             server.terminate()
+            server.wait(timeout=30)
+
+
+def test_serve_shows_the_error_keeps_serving_and_picks_up_the_fix(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path, '# p\n\n{% run "a.py" %}\n', {"a.py": "raise ValueError('まだ直していない')\n"}, {"a.txt": "ok\n"}
+    )
+    with _serving(site) as url:
+        page = _fetch_until(url, "livenotes-failure", 120)
+        assert "ValueError: まだ直していない" in page
+        (site / "snippets" / "a.py").write_text("print('ok')\n")
+        page = _fetch_until(url, '<pre class="livenotes-stdout"><code>ok', 60)
+        assert "livenotes-failure" not in page
 
 
 def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp_path: Path) -> None:
@@ -179,22 +189,10 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
         },
         {"quick.txt": "すぐ\n", "slow.txt": "やっと\n", "after.txt": "あと\n"},
     )
-    port = _free_port()
-    with subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVENOTES_SERVE_WAIT": "0"},
-    ) as server:
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            first = _fetch_until(url, "livenotes-pending", 60)
-            assert "実行中…" in first and "<code>やっと" not in first
-            assert first.count("livenotes-pending") == 3 or "すぐ" in first  # the quick one may already be there
-            # the page reloads itself (livereload) after the rebuild the runner asks for
-            done = _fetch_until(url, '<pre class="livenotes-stdout"><code>あと', 120)
-            assert "livenotes-pending" not in done and "やっと" in done and "すぐ" in done
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with _serving(site, LIVENOTES_SERVE_WAIT="0") as url:
+        first = _fetch_until(url, "livenotes-pending", 60)
+        assert "実行中…" in first and "<code>やっと" not in first
+        assert first.count("livenotes-pending") == 3 or "すぐ" in first  # the quick one may already be there
+        # the server rebuilds when the runner says the waiting outputs arrived (livereload then reloads the page)
+        done = _fetch_until(url, '<pre class="livenotes-stdout"><code>あと', 120)
+        assert "livenotes-pending" not in done and "やっと" in done and "すぐ" in done
