@@ -19,7 +19,7 @@ from typing import Any
 import nbformat
 from nbformat import v4
 
-from .cache_key import referenced_inputs
+from .cache_key import _distributions_of_module, referenced_inputs
 from .directives import find_directives
 from .engine import Engine
 from .errors import SnippetError
@@ -125,6 +125,8 @@ def build_notebook(page_uri: str, markdown: str, engine: Engine, links: Links, *
             "livenotes": {"page": f"docs/{page_uri}", "generated": "by the site build; do not edit"},
         },
     )
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"  # nbformat's ids are random: the same page would give a new notebook every build
     nbformat.validate(notebook)
     return notebook
 
@@ -347,7 +349,7 @@ def _version(distribution: str) -> str | None:
 
 def _pins(modules: Iterable[str]) -> dict[str, str]:
     """Distribution → installed version for every non-standard module the snippets import."""
-    distributions = importlib.metadata.packages_distributions()
+    distributions = _distributions_of_module()  # once per process: it scans every installed distribution
     pins: dict[str, str] = {}
     for module in sorted(set(modules)):
         if module in sys.stdlib_module_names:
