@@ -6,7 +6,7 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-from livenotes import LiveNotesBuild
+from livenotes import LiveNotesBuild, NotebookPages
 
 # mkdocs serve keeps this module (and so the warm worker) between rebuilds; on_config resets per-build state
 _build = LiveNotesBuild()
@@ -14,6 +14,7 @@ _build = LiveNotesBuild()
 
 def on_config(config: Any) -> None:
     _build.on_config(config)
+    NotebookPages.of(config).configure(config)
 
 
 @event_priority(50)  # before mkdocs-jupyter's on_files, so it renders the notebooks this adds
@@ -22,6 +23,10 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if NotebookPages.is_notebook_page(page.file.src_uri):
+        # its "markdown" is the notebook's JSON, which mkdocs-jupyter renders instead: nothing to replace in it
+        NotebookPages.exclude_from_search(page)
+        return markdown
     return _build.on_page_markdown(markdown, page.file.src_uri, page.url)
 
 
@@ -31,6 +36,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 def on_post_build(config: Any) -> None:
     _build.on_post_build(config.site_dir)
+    NotebookPages.of(config).evict()
 
 
 def on_shutdown() -> None:

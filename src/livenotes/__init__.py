@@ -9,6 +9,7 @@ from livenotes._internal.engine import Engine
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.glossary import Term, link_terms, read_glossary
 from livenotes._internal.mkdocs_build import LiveNotesBuild
+from livenotes._internal.notebook_pages import NotebookPages
 from livenotes._internal.notebooks import Links, build_notebook, notebook_uri
 from livenotes._internal.project import Project
 from livenotes._internal.results import Failure, Figure, Result
@@ -22,6 +23,7 @@ __all__ = [
     "Figure",
     "Links",
     "LiveNotesBuild",
+    "NotebookPages",
     "Options",
     "Project",
     "Result",
