@@ -41,3 +41,7 @@ def on_post_build(config: Any) -> None:
 
 def on_shutdown() -> None:
     _build.on_shutdown()
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    return NotebookPages.of(config).with_template_cache(env)

@@ -22,6 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+import jinja2
+
 from . import glossary
 from .atomic import write_atomic
 from .notebooks import FOLDER
@@ -81,6 +83,17 @@ class NotebookPages:
                 if old != self.render_dir:
                     shutil.rmtree(old, ignore_errors=True)
         self._used_links = set()
+
+    def with_template_cache(self, env: Any) -> Any:
+        """The theme's Jinja environment with compiled templates kept on disk (by template source checksum).
+
+        MkDocs makes a new environment for every build, and so for every rebuild under ``mkdocs serve``:
+        without this, Material's templates are compiled again each time.
+        """
+        folder = self.root.parent / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
 
     def linked(self, html: str, base_url: str, terms: object, link: Callable[[], str]) -> str:
         """``link()`` (the glossary's links on this page), or what it gave last time for the same input."""
