@@ -1,15 +1,28 @@
-"""Benchmark of the executable-notes build, printed as numbers from one run on this machine.
+"""Benchmark of the site build against its two references, printed as numbers from one run on this machine.
 
-Works on a copy of the project (docs, snippets, approved outputs, config) with an empty cache, so
-the developer's own cache is left alone. Measures: a cold build, warm builds, plain builds with
-execution switched off, and under ``mkdocs serve`` the time from editing a snippet to its page being
-served again with the new output. Targets (from the engine issue) are printed beside the figures.
+Works on copies of the project (docs, snippets, approved outputs, config, checkpoints, and the result
+cache of the developer's last build), so the developer's own tree and cache are left alone. Variants:
+
+- ``full``: the real site (hooks, notebooks, glossary, everything), warm (every snippet from the cache);
+- ``bare``: the same Markdown with Material and the same extensions, no hooks, no mkdocs-jupyter, no notebook
+  pages; the directive lines are removed;
+- ``markdown-exec``: every ``{% run "x.py" %}`` becomes a markdown-exec block that executes the same file
+  (included with ``--8<--``), re-run on every build as markdown-exec does;
+- ``full-same-examples``: ``full`` with the training recipes' directives removed, as in ``markdown-exec``
+  (recipes declare ``# livenotes: produces=`` and train for minutes: left out of both sides alike).
+
+Builds are interleaved (each round runs every variant once, in a rotated order) so machine noise hits
+all alike; medians and min–max spreads are printed. Under ``mkdocs serve`` of ``full`` it times, alternately,
+a snippet edit and a prose edit until the page serves the new text. Targets (from the issue) are printed beside.
+``--cold`` also times a build of ``full`` from an empty cache first (it trains the workshop's models: minutes).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -17,46 +30,124 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "bench" / "build_probe.py"
-EDITED = "feature_extraction/token_vectors.py"
-REPEATS = 5
+EDITED_SNIPPET = "feature_extraction/token_vectors.py"
+EDITED_PAGE = "feature-extraction.md"
+PAGE_PATH = "/feature-extraction/"
+_DIRECTIVE = re.compile(r'^\s*\{%\s*(?:run\s+"(?P<snippet>[^"]+)"|build_report)\s*%\}\s*$')
+_PRODUCES = re.compile(r"^#\s*livenotes:.*\bproduces=", re.MULTILINE)
 
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def copy_project(target: Path) -> None:
+# -- variants ------------------------------------------------------------------------------------
+def copy_project(target: Path, *, with_cache: bool = True) -> None:
     for name in ("docs", "snippets", "approved", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    # only the shipped checkpoint: the cold build trains the site's own checkpoints again
-    (target / "checkpoints").mkdir()
-    (target / "checkpoints" / "all-MiniLM-L6-v2").symlink_to(ROOT / "checkpoints" / "all-MiniLM-L6-v2")
+    # a real copy: the recipes write into checkpoints/ and the cache keys hash what is there
+    shutil.copytree(ROOT / "checkpoints", target / "checkpoints", symlinks=False)
     (target / "data").symlink_to(ROOT / "data")
-    (target / "src").symlink_to(ROOT / "src")  # mkdocs.yml watches the engine
+    (target / "src").symlink_to(ROOT / "src")  # mkdocs.yml watches the engine; mkdocstrings reads it
+    if with_cache and (ROOT / ".cache" / "livenotes").is_dir():
+        shutil.copytree(ROOT / ".cache" / "livenotes", target / ".cache" / "livenotes")
 
 
-def build(project: Path, execute: bool = True) -> dict:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVENOTES_EXECUTE": "1" if execute else "0"}
-    done = subprocess.run(
-        [sys.executable, str(PROBE), "--strict", "--site-dir", str(project / "site")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+def is_recipe(project: Path, snippet: str) -> bool:
+    """A training recipe: its header declares the checkpoint it produces (it trains for minutes)."""
+    head = (project / "snippets" / snippet).read_text(encoding="utf-8")[:500]
+    return bool(_PRODUCES.search(head))
+
+
+def rewrite_directives(project: Path, replace: Callable[[str | None], str]) -> int:
+    """Replace every directive line of every page by ``replace(snippet or None)``; returns how many were run lines."""
+    count = 0
+    for page in (project / "docs").rglob("*.md"):
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for index, line in enumerate(lines):
+            match = _DIRECTIVE.match(line)
+            if match:
+                lines[index] = replace(match.group("snippet"))
+                count += match.group("snippet") is not None
+        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return count
+
+
+def drop_yaml_block(text: str, first_line: str) -> str:
+    """mkdocs.yml without the block that starts with ``first_line`` (and every line indented deeper)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == first_line.strip())
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    # a comment right above the block belongs to it
+    while start > 0 and lines[start - 1].strip().startswith("#"):
+        start -= 1
+    return "\n".join(lines[:start] + lines[end:]) + "\n"
+
+
+def bare_config(text: str) -> str:
+    """The site's config without the hooks, mkdocs-jupyter and the notebook pages."""
+    for block in ("hooks:", "- mkdocs-jupyter:", "- ノートブック:"):
+        text = drop_yaml_block(text, block)
+    return text
+
+
+def make_bare(project: Path) -> None:
+    rewrite_directives(project, lambda _snippet: "")
+    config = project / "mkdocs.yml"
+    config.write_text(bare_config(config.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def make_markdown_exec(project: Path) -> None:
+    """Each example's directive → a markdown-exec block running the same file; recipes → nothing."""
+
+    def block(snippet: str | None) -> str:
+        if snippet is None or is_recipe(project, snippet):
+            return ""
+        return f'```python exec="on" source="above" result="text"\n--8<-- "snippets/{snippet}"\n```'
+
+    rewrite_directives(project, block)
+    config = project / "mkdocs.yml"
+    text = bare_config(config.read_text(encoding="utf-8"))
+    text = text.replace("plugins:\n", "plugins:\n  - markdown-exec\n", 1)
+    # --8<-- includes the snippet file into the block before markdown-exec runs it
+    text = text.replace(
+        "markdown_extensions:\n",
+        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [.]\n      check_paths: true\n",
+        1,
     )
+    config.write_text(text, encoding="utf-8")
+
+
+def make_full_same_examples(project: Path) -> None:
+    rewrite_directives(project, lambda snippet: "" if snippet and is_recipe(project, snippet) else _directive(snippet))
+
+
+def _directive(snippet: str | None) -> str:
+    return f'{{% run "{snippet}" %}}' if snippet else "{% build_report %}"
+
+
+# -- measuring -----------------------------------------------------------------------------------
+def build(project: Path, *, strict: bool) -> dict[str, Any]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVENOTES_EXECUTE": "1"}
+    args = [sys.executable, str(PROBE), *(["--strict"] if strict else []), "--site-dir", str(project / "site")]
+    done = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, check=False)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if result["exit_code"] != 0:
-        raise SystemExit(f"build failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"build of {project.name} failed:\n{done.stderr[-3000:]}")
+    result["warnings"] = done.stderr.count("WARNING")
+    report = project / "site" / "livenotes-report.json"
+    result["summary"] = json.loads(report.read_text()).get("summary", {}) if report.is_file() else {}
     return result
 
 
@@ -75,21 +166,24 @@ def wait_for(url: str, marker: str, timeout: float = 300) -> float:
                     return time.perf_counter() - started
         except OSError:
             pass
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise SystemExit(f"{marker!r} never appeared at {url}")
 
 
-def serve_edit_loop(project: Path) -> list[float]:
-    """Seconds from writing an edited snippet to its page serving the new output (warm worker)."""
+def serve_edit_loop(project: Path, repeats: int) -> dict[str, list[float]]:
+    """Seconds from saving an edit to its page serving the new text: snippet and prose edits, alternately.
+
+    The first edit of each kind is not counted (it starts the worker, or is the first rebuild in the process).
+    """
     port = free_port()
-    # mkdocs serve mounts the site under site_url's path (/hf-course-notes/)
-    config = yaml.load((project / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    mount = urllib.parse.urlparse(config.get("site_url", "")).path.rstrip("/")
-    url = f"http://127.0.0.1:{port}{mount}/feature-extraction/"
-    snippet = project / "snippets" / EDITED
-    original = snippet.read_text()
+    mount = re.search(r"^site_url:\s*https?://[^/\s]+(?P<path>/\S*)?", (project / "mkdocs.yml").read_text(), re.M)
+    base = (mount.group("path") or "/").rstrip("/") if mount else ""
+    url = f"http://127.0.0.1:{port}{base}{PAGE_PATH}"
+    snippet = project / "snippets" / EDITED_SNIPPET
+    page = project / "docs" / EDITED_PAGE
+    originals = {snippet: snippet.read_text(), page: page.read_text()}
+    times: dict[str, list[float]] = {"snippet": [], "prose": []}
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    times = []
     with subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
@@ -99,81 +193,125 @@ def serve_edit_loop(project: Path) -> list[float]:
     ) as server:
         try:
             wait_for(url, "livenotes-output")
-            for edit in range(REPEATS + 1):  # the first edit starts the worker; the rest are measured
-                marker = f"bench-edit-{edit}-{time.time_ns()}"
-                snippet.write_text(original + f"print({marker!r})\n")
-                seconds = wait_for(url, f"{marker}\n")
-                if edit:
-                    times.append(seconds)
-                log(f"serve: edit {edit} visible after {seconds:.2f} s{' (worker start)' if not edit else ''}")
+            for edit in range(repeats + 1):
+                for kind, path in (("snippet", snippet), ("prose", page)):
+                    marker = f"bench{kind}{edit}x{time.time_ns()}"
+                    added = f"print({marker!r})\n" if kind == "snippet" else f"\n{marker}\n"
+                    path.write_text(originals[path] + added)
+                    # the output block shows the printed line; the prose is its own paragraph
+                    seconds = wait_for(url, f"{marker}\n" if kind == "snippet" else f"<p>{marker}</p>")
+                    if edit:
+                        times[kind].append(seconds)
+                    log(f"serve: {kind} edit {edit} visible after {seconds:.2f} s{'' if edit else ' (not counted)'}")
         finally:
             server.terminate()
-    snippet.write_text(original)
+    for path, text in originals.items():
+        path.write_text(text)
     return times
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="livenotes-bench-") as tmp:
-        project = Path(tmp)
-        copy_project(project)
-        log("cold build (empty cache)")
-        cold = build(project)
-        cold_report = json.loads((project / "site" / "livenotes-report.json").read_text())
-        report = cold_report["summary"]
-        checkpoints = len({path for row in cold_report["snippets"] for path in row["loads"]})
-        recipes_s = sum(
-            row["duration_s"] for row in cold_report["snippets"] if row["snippet"].startswith("snippets/workshop/")
-        )
-        warm, plain = [], []
-        for _ in range(REPEATS):  # interleaved, so machine noise hits both alike
-            warm.append(build(project))
-            plain.append(build(project, execute=False))
-        warm_s = statistics.median(r["seconds"] for r in warm)
-        plain_s = statistics.median(r["seconds"] for r in plain)
-        log("serve edit loop")
-        edits = serve_edit_loop(project)
-        edit_s = statistics.median(edits)
-    figures = {
-        "cold_build_s": round(cold["seconds"], 2),
-        "workshop_snippets_s": round(recipes_s, 1),
-        "warm_build_s": round(warm_s, 2),
-        "plain_build_s": round(plain_s, 2),
-        "warm_over_plain": round(warm_s / plain_s, 3),
-        "serve_edit_to_page_s": round(edit_s, 2),
-        "serve_edit_budget_s": round(plain_s + 1.5, 2),
-        "snippets": report["snippets"],
-        "checkpoint_loads_cold_build": report["checkpoint_loads"],
-        "distinct_checkpoint_class_pairs": checkpoints,
-        "worker_peak_rss_mb": report["worker_peak_rss_mb"],
-        "warm_build_heavy_imports": sorted({m for r in warm for m in r["heavy_imports"]}),
-        "cold_build_heavy_imports": cold["heavy_imports"],
+def spread(values: list[float]) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+        "n": len(values),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved rounds of builds and serve edits")
+    parser.add_argument("--cold", action="store_true", help="first time a build of full from an empty cache")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="livenotes-bench-") as tmp:
+        projects = {name: Path(tmp) / name for name in ("bare", "markdown-exec", "full", "full-same-examples")}
+        for name, project in projects.items():
+            project.mkdir()
+            copy_project(project, with_cache=name.startswith("full") and not args.cold)
+        make_bare(projects["bare"])
+        make_markdown_exec(projects["markdown-exec"])
+        make_full_same_examples(projects["full-same-examples"])
+        blocks = (projects["markdown-exec"] / "docs").rglob("*.md")
+        exec_blocks = sum(p.read_text(encoding="utf-8").count('exec="on"') for p in blocks)
+        # not --strict: a drifted output (a warning) must not stop the timing; the warnings are counted instead
+        strict = dict.fromkeys(projects, False)
+        figures: dict[str, Any] = {}
+        if args.cold:
+            log("cold build of full (empty cache: trains the workshop's models)")
+            cold = build(projects["full"], strict=True)
+            figures["cold_build_s"] = round(cold["seconds"], 2)
+            shutil.rmtree(projects["full-same-examples"] / ".cache", ignore_errors=True)
+            shutil.copytree(projects["full"] / ".cache", projects["full-same-examples"] / ".cache")
+        primed = {}
+        for name, project in projects.items():  # untimed: fills the OS file cache; says whether the cache was warm
+            log(f"priming build: {name}")
+            primed[name] = build(project, strict=strict[name])
+        executed = {n: r["summary"].get("executed", 0) for n, r in primed.items() if n.startswith("full")}
+        seconds: dict[str, list[float]] = {name: [] for name in projects}
+        warm_executed = 0
+        order = list(projects)
+        for round_ in range(args.repeats):
+            for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
+                result = build(projects[name], strict=strict[name])
+                seconds[name].append(result["seconds"])
+                warm_executed += result["summary"].get("executed", 0) if name.startswith("full") else 0
+                log(f"round {round_ + 1}: {name} {result['seconds']:.2f} s")
+        log("serve edit loop (full)")
+        edits = serve_edit_loop(projects["full"], args.repeats)
+        heavy = sorted({m for m in primed["full"]["heavy_imports"]})
+    stats = {name: spread(values) for name, values in seconds.items()}
+    bare, mdexec = stats["bare"]["median"], stats["markdown-exec"]["median"]
+    full, same = stats["full"]["median"], stats["full-same-examples"]["median"]
+    snippet_edit, prose_edit = spread(edits["snippet"]), spread(edits["prose"])
+    figures.update(
+        {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "cpus": os.cpu_count(),
+            "repeats": args.repeats,
+            "builds_s": stats,
+            "serve_snippet_edit_s": snippet_edit,
+            "serve_prose_edit_s": prose_edit,
+            "full_over_bare": round(full / bare, 3),
+            "same_examples_over_markdown_exec": round(same / mdexec, 3),
+            "markdown_exec_blocks": exec_blocks,
+            "snippets_executed_in_priming_builds": executed,
+            "snippets_executed_in_timed_full_builds": warm_executed,
+            "warm_build_heavy_imports": heavy,
+            "warnings_per_build": {n: r["warnings"] for n, r in primed.items()},
+        }
+    )
+    if args.cold:
+        figures["cold_build_s"] = figures.pop("cold_build_s")
+
+    def row(label: str, s: dict[str, float], reference: str = "", ratio: str = "", target: str = "") -> tuple:
+        return (label, f"{s['median']:.2f} s", f"{s['min']:.2f}–{s['max']:.2f}", reference, ratio, target)
+
     rows = [
-        ("cold build (empty cache)", f"{figures['cold_build_s']:.2f} s", ""),
-        ("  of which the model workshop's snippets", f"{recipes_s:.1f} s", "≤ 480 s"),
-        ("warm build (nothing changed), median", f"{warm_s:.2f} s", ""),
-        ("plain build (execution off), median", f"{plain_s:.2f} s", ""),
-        ("warm / plain", f"{figures['warm_over_plain']:.3f}", "≤ 1.15"),
-        ("serve: snippet edit → page served, median", f"{edit_s:.2f} s", f"≤ {plain_s + 1.5:.2f} s (plain + 1.5 s)"),
-        (
-            "checkpoint loads in the cold build",
-            str(report["checkpoint_loads"]),
-            f"= {checkpoints} distinct (checkpoint, model class) pairs",
+        row("bare Material build (same Markdown)", stats["bare"]),
+        row(f"markdown-exec build ({exec_blocks} blocks, recipes out)", stats["markdown-exec"]),
+        row("warm full build", stats["full"], f"bare {bare:.2f} s", f"{full / bare:.2f}×", "≤ 1.3×"),
+        row(
+            "warm full build, recipes out",
+            stats["full-same-examples"],
+            f"markdown-exec {mdexec:.2f} s",
+            f"{same / mdexec:.2f}×",
+            "≤ 0.2×",
         ),
-        ("worker peak memory (RSS)", f"{report['worker_peak_rss_mb']:.0f} MB", ""),
-        (
-            "torch/transformers imported by a warm build",
-            ", ".join(figures["warm_build_heavy_imports"]) or "neither",
-            "neither",
-        ),
+        row("serve: snippet edit → page", snippet_edit, f"bare + 1 s = {bare + 1:.2f} s", "", f"≤ {bare + 1:.2f} s"),
+        row("serve: prose edit → page", prose_edit, f"bare + 0.5 s = {bare + 0.5:.2f} s", "", f"≤ {bare + 0.5:.2f} s"),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>10}  target")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:>10}  {target}")
+    header = ("measure", "median", "min–max", "reference", "ratio", "target")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for line in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    print(
+        f"{args.repeats} interleaved rounds on {os.cpu_count()} CPUs; snippets executed by the timed full builds: "
+        f"{warm_executed}; torch/transformers imported by a warm full build: {', '.join(heavy) or 'neither'}"
+    )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
+    (out / "latest.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

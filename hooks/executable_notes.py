@@ -17,3 +17,4 @@ on_page_markdown = _build.on_page_markdown
 on_page_content = _build.on_page_content
 on_post_build = _build.on_post_build
 on_shutdown = _build.on_shutdown
+on_env = _build.on_env

@@ -20,11 +20,13 @@ from livenotes._internal.snippet import Options, Snippet, load_snippet
 
 if _typing.TYPE_CHECKING:  # for type checkers and griffe (the API page); at run time __getattr__ below imports them
     from livenotes._internal.mkdocs_build import LiveNotesBuild
+    from livenotes._internal.notebook_pages import NotebookPages
     from livenotes._internal.notebooks import Links, NotebookSource, build_notebook, notebook_uri
 
 _LAZY = {
     "LiveNotesBuild": "livenotes._internal.mkdocs_build",
     "Links": "livenotes._internal.notebooks",
+    "NotebookPages": "livenotes._internal.notebook_pages",
     "NotebookSource": "livenotes._internal.notebooks",
     "build_notebook": "livenotes._internal.notebooks",
     "notebook_uri": "livenotes._internal.notebooks",
@@ -39,6 +41,7 @@ __all__ = [
     "Figure",
     "Links",
     "LiveNotesBuild",
+    "NotebookPages",
     "NotebookSource",
     "Options",
     "Page",

@@ -31,6 +31,7 @@ from .directives import Page, parse_page, replace_lines
 from .engine import Engine, Evaluation
 from .errors import SnippetError
 from .log import log
+from .notebook_pages import NotebookPages
 from .project import Project
 from .results import Result
 from .runner import BackgroundRunner
@@ -87,6 +88,7 @@ class LiveNotesBuild:
         self.links = notebooks.Links(config.site_url, config.repo_url)
         # notebooks only where mkdocs-jupyter is there to render them as pages
         self.make_notebooks = "mkdocs-jupyter" in config.plugins
+        NotebookPages.of(config).configure(config)
 
     @event_priority(50)  # before mkdocs-jupyter's on_files, so it renders the notebooks this adds
     def on_files(self, files: Any, config: Any) -> Any:
@@ -113,9 +115,17 @@ class LiveNotesBuild:
             server.watch(str(self._arrivals))
         return server
 
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        """The theme's templates compiled once, not on every build."""
+        return NotebookPages.of(config).with_template_cache(env)
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         """Replace each directive with the snippet's code and its output (or its problem, or 「実行中…」)."""
         src_uri = page.file.src_uri
+        if NotebookPages.is_notebook_page(src_uri):
+            # its "markdown" is the notebook's JSON, which mkdocs-jupyter renders instead: nothing to replace in it
+            NotebookPages.exclude_from_search(page)
+            return markdown
         parsed = self.pages.get(src_uri)
         offset = parsed.body_line - 1 if parsed else 0
         if parsed is None or parsed.body != (markdown if markdown.endswith("\n") else markdown + "\n"):
@@ -146,6 +156,7 @@ class LiveNotesBuild:
     def on_post_build(self, config: Any) -> None:
         """Evict stale cache entries and write the build report."""
         assert self.engine is not None
+        NotebookPages.of(config).evict()
         if not self.execute:
             return
         evicted = self.engine.end_build() if self.runner is None else 0  # under serve the runner evicts

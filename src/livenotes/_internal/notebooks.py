@@ -148,6 +148,8 @@ def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
             "livenotes": {"page": page.path, "generated": "by the site build; do not edit"},
         },
     )
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"  # nbformat's ids are random: the same page would give a new notebook every build
     nbformat.validate(notebook)
     return notebook
 
