@@ -22,6 +22,13 @@ def on_files(files: Any, config: Any) -> Any:
     return _build.on_files(files, config)
 
 
+@event_priority(-50)  # after mkdocs-jupyter's on_pre_page, which gives notebook pages their render()
+def on_pre_page(page: Any, config: Any, files: Any) -> Any:
+    if NotebookPages.is_notebook_page(page.file.src_uri):
+        NotebookPages.of(config).render_in_turn(page)
+    return page
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if NotebookPages.is_notebook_page(page.file.src_uri):
         # its "markdown" is the notebook's JSON, which mkdocs-jupyter renders instead: nothing to replace in it
