@@ -13,6 +13,7 @@ on_startup = _build.on_startup
 on_config = _build.on_config
 on_files = _build.on_files
 on_serve = _build.on_serve
+on_pre_page = _build.on_pre_page
 on_page_markdown = _build.on_page_markdown
 on_page_content = _build.on_page_content
 on_post_build = _build.on_post_build

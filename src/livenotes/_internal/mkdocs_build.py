@@ -115,6 +115,13 @@ class LiveNotesBuild:
             server.watch(str(self._arrivals))
         return server
 
+    @event_priority(-50)  # after mkdocs-jupyter's on_pre_page, which gives notebook pages their render()
+    def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
+        """Notebook pages of concurrent builds render one at a time (mkdocs-jupyter writes its cache in place)."""
+        if NotebookPages.is_notebook_page(page.file.src_uri):
+            NotebookPages.of(config).render_in_turn(page)
+        return page
+
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         """The theme's templates compiled once, not on every build."""
         return NotebookPages.of(config).with_template_cache(env)

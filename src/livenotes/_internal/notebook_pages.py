@@ -14,6 +14,7 @@ builds, everything done to them is a pure function of their content. So:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import shutil
@@ -83,6 +84,20 @@ class NotebookPages:
                 if old != self.render_dir:
                     shutil.rmtree(old, ignore_errors=True)
         self._used_links = set()
+
+    def render_in_turn(self, page: Any) -> None:
+        """Builds of one project render notebook pages one at a time (an exclusive lock around mkdocs-jupyter's
+        render): it writes a cache entry in place, and another build reading it at that moment would get half."""
+        render = page.render
+        lock = self.render_dir / ".lock"
+
+        def locked(config: Any, files: Any) -> Any:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            with lock.open("a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+                return render(config, files)
+
+        page.render = locked
 
     def with_template_cache(self, env: Any) -> Any:
         """The theme's Jinja environment with compiled templates kept on disk (by template source checksum).
