@@ -210,6 +210,34 @@ def serve_edit_loop(project: Path, repeats: int) -> dict[str, list[float]]:
     return times
 
 
+def first_start(project: Path) -> float:
+    """Seconds from starting ``mkdocs serve`` on a fresh clone (no cache, no trained checkpoint) to its first page.
+
+    Nothing has run yet: the page must answer at once, with 「実行中…」 where outputs will come; the
+    recipes then train in the background (the server is stopped before they finish).
+    """
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    for folder in (project / "checkpoints").iterdir():
+        if folder.name != "all-MiniLM-L6-v2":  # the one checkpoint setup places; the rest the recipes train
+            shutil.rmtree(folder)
+    port = free_port()
+    mount = re.search(r"^site_url:\s*https?://[^/\s]+(?P<path>/\S*)?", (project / "mkdocs.yml").read_text(), re.M)
+    base = (mount.group("path") or "/").rstrip("/") if mount else ""
+    started = time.perf_counter()
+    with subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        try:
+            wait_for(f"http://127.0.0.1:{port}{base}/workshop/", "livenotes-pending", timeout=600)
+            return time.perf_counter() - started
+        finally:
+            server.terminate()
+
+
 def spread(values: list[float]) -> dict[str, float]:
     return {
         "median": round(statistics.median(values), 3),
@@ -259,6 +287,9 @@ def main() -> None:
                 log(f"round {round_ + 1}: {name} {result['seconds']:.2f} s")
         log("serve edit loop (full)")
         edits = serve_edit_loop(projects["full"], args.repeats)
+        log("fresh clone: mkdocs serve until its first page answers")
+        figures["first_page_fresh_clone_s"] = round(first_start(projects["full"]), 2)
+        log(f"first page after {figures['first_page_fresh_clone_s']:.2f} s")
         heavy = sorted({m for m in primed["full"]["heavy_imports"]})
     stats = {name: spread(values) for name, values in seconds.items()}
     bare, mdexec = stats["bare"]["median"], stats["markdown-exec"]["median"]
@@ -300,6 +331,14 @@ def main() -> None:
         ),
         row("serve: snippet edit → page", snippet_edit, f"bare + 1 s = {bare + 1:.2f} s", "", f"≤ {bare + 1:.2f} s"),
         row("serve: prose edit → page", prose_edit, f"bare + 0.5 s = {bare + 0.5:.2f} s", "", f"≤ {bare + 0.5:.2f} s"),
+        (
+            "serve on a fresh clone: first page answers",
+            f"{figures['first_page_fresh_clone_s']:.2f} s",
+            "one run",
+            "",
+            "",
+            "≤ 90 s",
+        ),
     ]
     header = ("measure", "median", "min–max", "reference", "ratio", "target")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
