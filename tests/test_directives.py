@@ -25,11 +25,16 @@ def test_a_malformed_directive_is_reported_not_ignored() -> None:
 
 
 def test_line_numbers_are_the_files_even_after_front_matter() -> None:
-    page = parse_page("docs/p.md", '---\nnotebook: false\n---\n\n# T\n\n{% run "a.py" %}\n')
-    assert page.meta == {"notebook": False} and page.body_line == 4
+    from mkdocs.utils.meta import get_data
+
+    text = '---\nnotebook: false\n---\n\n# T\n\n{% run "a.py" %}\n'
+    page = parse_page("docs/p.md", text)
+    assert page.meta == {"notebook": False} and page.body_line == 5
     assert [(d.arg, d.line) for d in page.directives] == [("a.py", 7)]
-    assert page.body.startswith("\n# T\n")  # the body starts after the front matter
+    assert page.body == get_data(text)[0]  # what MkDocs hands to on_page_markdown
     assert page.where(7) == "docs/p.md:7"
+    not_a_mapping = parse_page("docs/q.md", "---\n- a list\n---\n# T\n")
+    assert not_a_mapping.meta == {} and not_a_mapping.body_line == 1  # MkDocs keeps such a block as text
 
 
 def test_an_indented_directive_keeps_its_indentation() -> None:

@@ -45,14 +45,18 @@ class ResultCache:
         data = json.dumps(result.to_json(), ensure_ascii=False).encode()
         write_atomic(self._path(result.snippet, result.key), data)
 
-    def evict(self, live: dict[str, str]) -> int:
-        """Remove entries of snippets no longer present and old versions of present ones; return how many."""
+    def evict(self, live: dict[str, str | None]) -> int:
+        """Remove entries of snippets no longer present and old versions of present ones; return how many.
+
+        A snippet whose key is None (it cannot be keyed right now) keeps every entry it has.
+        """
         if not self.folder.is_dir():
             return 0
-        wanted = {self._path(snippet, key).name for snippet, key in live.items()}
+        wanted = {self._path(snippet, key).name for snippet, key in live.items() if key is not None}
+        kept = tuple(f"{_slug(snippet)}--" for snippet, key in live.items() if key is None)
         removed = 0
         for path in self.folder.glob("*.json"):
-            if path.name not in wanted:
+            if path.name not in wanted and not path.name.startswith(kept):
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed

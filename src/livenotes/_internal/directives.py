@@ -46,7 +46,7 @@ class Page:
     meta: dict[str, Any]
     directives: tuple[Directive, ...]
     errors: dict[int, SnippetError]  # file line → why that directive-looking line is not one
-    body_line: int  # the file line where the Markdown after the front matter starts (1 without front matter)
+    body_line: int  # the file line where the Markdown after the front matter (and its blank lines) starts
 
     @property
     def snippets(self) -> list[str]:
@@ -59,7 +59,8 @@ class Page:
 
     @property
     def body(self) -> str:
-        """The Markdown after the front matter: what MkDocs hands to ``on_page_markdown``."""
+        """The Markdown after the front matter (MkDocs hands the same to ``on_page_markdown``, unless a plugin
+        changed it)."""
         return "\n".join(self.text.splitlines()[self.body_line - 1 :]) + "\n"
 
     def chunks(self) -> list[tuple[str, Directive | None]]:
@@ -83,10 +84,12 @@ def parse_page(path: str, text: str) -> Page:
     if front:
         try:
             loaded = yaml.safe_load(front.group(1))
-            meta = loaded if isinstance(loaded, dict) else {}
         except yaml.YAMLError:
-            meta = {}  # MkDocs reports a bad front matter itself
-        body_line = front.group(0).count("\n") + 1
+            loaded = None  # MkDocs reports a bad front matter itself
+        if isinstance(loaded, dict):  # as MkDocs does: only a mapping is front matter, and blank lines after it go
+            meta = loaded
+            rest = text[front.end() :]
+            body_line = front.group(0).count("\n") + len(rest) - len(rest.lstrip("\n")) + 1
     directives: list[Directive] = []
     errors: dict[int, SnippetError] = {}
     fence: str | None = None

@@ -44,7 +44,7 @@ class Evaluation:
 
     @property
     def problem(self) -> SnippetError | None:
-        """The failure, or the drift as an error located at the approved file; None when all is well."""
+        """The failure, or the drift as an error located at the snippet; None when all is well."""
         if self.result.failure is not None:
             return self.result.failure
         if self.drift is not None:
@@ -80,12 +80,12 @@ class Engine:
 
     def end_build(self) -> int:
         """Evict stale cache entries; return how many were removed."""
-        live = {}
+        live: dict[str, str | None] = {}
         for name in self.project.all_snippets():
             try:
                 live[name] = self.key_of(name)[0]
             except SnippetError:
-                continue
+                live[name] = None  # no key now (a cycle, a snippet mid-edit): keep what it had, it may come back
         self.keys.save()
         return self.cache.evict(live)
 
@@ -151,6 +151,10 @@ class Engine:
         cached = self.cache.get(snippet.name, key)
         if cached is None or not self._products_present(snippet, key):
             return None
+        for need in self.graph.needs(snippet):  # a cached result stands only while what it needs still stands
+            upstream = self.lookup(need)
+            if upstream is None or not upstream.result.ok:
+                return None
         self._evaluations[snippet.name] = evaluation = Evaluation(cached, approved.check(self.project, cached))
         return evaluation
 

@@ -100,7 +100,3 @@ class SnippetGraph:
         for name in names:
             visit(name, ())
         return done
-
-    def check_acyclic(self, name: str) -> None:
-        """Raise the cycle error if ``name`` (transitively) needs itself."""
-        self.order([name])

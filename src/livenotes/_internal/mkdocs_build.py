@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -111,9 +112,20 @@ class LiveNotesBuild:
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the runner says a waiting page can be completed."""
         if self.runner is not None and self._arrivals is not None:
-            self._arrived()  # the file must exist to be watched; a first touch also catches early arrivals
+            self._arrived()  # the file must exist to be watched
             server.watch(str(self._arrivals))
+            # outputs that arrived while the first build ran touched a file nobody watched yet: once the server
+            # watches, touch it again (one extra rebuild, which finds whatever arrived meanwhile)
+            threading.Thread(target=self._arrived_once_watched, args=(server,), daemon=True).start()
         return server
+
+    def _arrived_once_watched(self, server: Any) -> None:
+        observer = getattr(server, "observer", None)
+        deadline = time.monotonic() + 60
+        while observer is not None and not observer.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # the polling observer takes its first look at the files after it starts
+        self._arrived()
 
     @event_priority(-50)  # after mkdocs-jupyter's on_pre_page, which gives notebook pages their render()
     def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
@@ -134,8 +146,10 @@ class LiveNotesBuild:
             NotebookPages.exclude_from_search(page)
             return markdown
         parsed = self.pages.get(src_uri)
-        offset = parsed.body_line - 1 if parsed else 0
-        if parsed is None or parsed.body != (markdown if markdown.endswith("\n") else markdown + "\n"):
+        text = parsed.text.removeprefix("\ufeff") if parsed else ""
+        if parsed is not None and text.endswith(markdown):
+            offset = text[: len(text) - len(markdown)].count("\n")  # the front matter MkDocs took off
+        else:
             # another plugin changed the Markdown: its lines are no longer the file's
             parsed, offset = parse_page(f"docs/{src_uri}", markdown), 0
         replacements = {}

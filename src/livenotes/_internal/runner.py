@@ -123,8 +123,10 @@ class BackgroundRunner:
                 key = engine.key_of(name)[0]
             except SnippetError:
                 key = ""
-            if self.latest(name, key) is not None and key:
-                continue  # evaluated with this key already (a failure is not cached on disk, but known here)
+            known = self.latest(name, key)
+            if known is not None and key and known.result.status in ("ok", "error", "invalid"):
+                continue  # evaluated with this key already (a raised error is not cached on disk, but known here);
+                # a timeout, crash or memory failure may pass next time: run it again
             with self._lock:
                 self._progress = Progress(index, len(order), f"snippets/{name}")
             evaluation = engine.evaluate(name)

@@ -99,6 +99,7 @@ class WorkerClient:
         self._buffer = b""
         self._ended = False  # the last read met end of file (a death), not a timeout
         self._forget_loads = False
+        self._closing = False  # set by kill(): no worker is started again
         self._over_memory = False  # the last read was cut short by the memory backstop
         self._running = ""  # the snippet being run, for progress lines
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
@@ -151,6 +152,8 @@ class WorkerClient:
         return outcome
 
     def _run(self, snippet: Snippet) -> Reply | SnippetError:
+        if self._closing:  # killed on purpose from another thread: start nothing more
+            return SnippetError("the build stopped before this snippet ran", snippet.display_path, kind="interrupted")
         if not self.running:
             try:
                 self.start()
@@ -209,7 +212,11 @@ class WorkerClient:
         while True:
             while b"\n" in self._buffer:
                 line, self._buffer = self._buffer.split(b"\n", 1)
-                message = read_message(line)
+                try:
+                    message = read_message(line)
+                except ValueError:  # not our protocol: something in the worker wrote on the reply pipe
+                    self._ended = True
+                    return None
                 if not isinstance(message, Progress):
                     return message
                 log.info("livenotes:   %s | %s", self._running or "worker", message.text)
@@ -254,7 +261,9 @@ class WorkerClient:
         self._forget_loads = True
 
     def kill(self) -> None:
-        """Kill the worker from another thread; the thread waiting for its reply sees the death and cleans up."""
+        """Kill the worker from another thread, for good; the thread waiting for its reply sees the death, cleans
+        up (it alone closes the pipes), and starts no new worker."""
+        self._closing = True
         process = self._process
         if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
