@@ -6,8 +6,10 @@ import argparse
 import logging
 import sys
 
+from . import render
 from .approved import approve
 from .engine import Engine, Evaluation
+from .errors import SnippetError
 from .project import Project
 
 
@@ -28,20 +30,22 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(project, use_cache=not args.no_cache)
     status = 0
     try:
-        evaluations = engine.evaluate_all(args.snippets or project.all_snippets(), _print_progress)
+        try:
+            evaluations = engine.evaluate_all(args.snippets or project.all_snippets(), _print_progress)
+        except SnippetError as error:  # a cycle among the needs: nothing can be ordered
+            render.problem(error)
+            return 1
         for evaluation in evaluations:
             result = evaluation.result
-            if not result.ok:
+            if result.failure is not None:
                 status = 1
-                f = result.failure
-                assert f is not None
-                print(f"FAILED {f.where or result.snippet}: {f.message}\n{f.details}\n", file=sys.stderr)
+                render.problem(result.failure)  # the one place a problem is told (here: the log on stderr)
             elif args.command == "approve":
                 if approve(project, result):
                     print(f"approved snippets/{result.snippet} (review the diff of approved/ before committing)")
-            elif args.command == "check" and evaluation.drift is not None:
+            elif args.command == "check" and evaluation.problem is not None:
                 status = 1
-                print(f"DRIFT snippets/{result.snippet}: {evaluation.drift.describe()}\n", file=sys.stderr)
+                render.problem(evaluation.problem)
         engine.end_build()
     finally:
         engine.close()

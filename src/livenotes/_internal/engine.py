@@ -173,8 +173,10 @@ class Engine:
         for need in self.graph.needs(snippet):
             upstream = self.evaluate(need).result
             if upstream.failure is not None:
-                failure = SnippetError(
-                    f"it needs snippets/{need}, which failed ({upstream.failure})", snippet.display_path
+                failure = SnippetError(  # of the upstream's kind: the page's heading says what really went wrong
+                    f"it needs snippets/{need}, which failed ({upstream.failure})",
+                    snippet.display_path,
+                    kind=upstream.failure.kind,
                 )
                 return Result(snippet.name, key, provenance=provenance, failure=failure)
         return None
