@@ -123,40 +123,30 @@ class Engine:
             snippet = self.snippet(name, where)
             key, provenance = self.key_of(snippet.name)
         except SnippetError as error:
-            return Evaluation(Result(snippet=name, key="", failure=error), None)
+            return _invalid(name, error)
+        if snippet.name not in self._evaluations:
+            result = self._upstream_failure(snippet, key, provenance) or self._result(snippet, key, provenance)
+            self._compared(result)
+        return self._evaluations[snippet.name]
+
+    def lookup(self, name: str, where: str | None = None) -> Evaluation | None:
+        """The evaluation when it needs no execution: made in this build, cached with its products and its needs
+        standing, or a snippet that cannot be embedded at all; else None (``mkdocs serve`` shows 「実行中…」)."""
+        try:
+            snippet = self.snippet(name, where)
+            key, _ = self.key_of(snippet.name)
+        except SnippetError as error:
+            return _invalid(name, error)
         if snippet.name in self._evaluations:
             return self._evaluations[snippet.name]
-        result = self._upstream_failure(snippet, key, provenance) or self._result(snippet, key, provenance)
-        drift = approved.check(self.project, result) if result.ok else None
-        self._evaluations[snippet.name] = evaluation = Evaluation(result, drift)
-        return evaluation
-
-    def evaluated(self, name: str) -> Evaluation | None:
-        """The evaluation this build already made of ``name``, if any (nothing is run)."""
-        try:
-            return self._evaluations.get(self.snippet(name).name)
-        except SnippetError:
-            return None
-
-    def lookup(self, name: str) -> Evaluation | None:
-        """The evaluation when it needs no execution (done in this build, or cached with its products); else None."""
-        done = self.evaluated(name)
-        if done is not None or not self.use_cache:
-            return done  # (lookup serves mkdocs serve, which never asks for reruns)
-        try:
-            snippet = self.snippet(name)
-            key, _ = self.key_of(snippet.name)
-        except SnippetError:
-            return None
-        cached = self.cache.get(snippet.name, key)
-        if cached is None or not self._products_present(snippet, key):
+        cached = self._cached(snippet, key)
+        if cached is None:
             return None
         for need in self.graph.needs(snippet):  # a cached result stands only while what it needs still stands
             upstream = self.lookup(need)
             if upstream is None or not upstream.result.ok:
                 return None
-        self._evaluations[snippet.name] = evaluation = Evaluation(cached, approved.check(self.project, cached))
-        return evaluation
+        return self._compared(cached)
 
     def evaluate_all(self, names: Iterable[str], progress: Progress | None = None) -> list[Evaluation]:
         """Evaluations of several snippets, in dependency order, reporting each to ``progress``."""
@@ -181,10 +171,23 @@ class Engine:
                 return Result(snippet.name, key, provenance=provenance, failure=failure)
         return None
 
-    def _result(self, snippet: Snippet, key: str, provenance: dict) -> Result:
-        cached = self.cache.get(snippet.name, key) if self.use_cache and not self._rerun(snippet) else None
+    def _compared(self, result: Result) -> Evaluation:
+        """The one place a result is compared with its approved output (and kept for this build)."""
+        drift = approved.check(self.project, result) if result.ok else None
+        self._evaluations[result.snippet] = evaluation = Evaluation(result, drift)
+        return evaluation
+
+    def _cached(self, snippet: Snippet, key: str) -> Result | None:
+        """The cached result, if caching is on and the folders it produced are still the ones it wrote."""
+        if not self.use_cache:
+            return None
+        cached = self.cache.get(snippet.name, key)
         if cached is not None and not self._products_present(snippet, key):
-            cached = None  # the result is known but the checkpoint it wrote is gone or older: make it again
+            return None  # the result is known but the checkpoint it wrote is gone or older: make it again
+        return cached
+
+    def _result(self, snippet: Snippet, key: str, provenance: dict) -> Result:
+        cached = None if self._rerun(snippet) else self._cached(snippet, key)
         if cached is not None:
             return cached
         result = self._execute(snippet, key, provenance)
@@ -274,3 +277,8 @@ def _remove(path: Path) -> None:
         path.unlink()  # a link to a folder elsewhere: remove the link, never what it points to
     else:
         shutil.rmtree(path)
+
+
+def _invalid(name: str, error: SnippetError) -> Evaluation:
+    """A snippet that cannot be embedded (missing, outside snippets/, a bad header, a cycle): nothing to compare."""
+    return Evaluation(Result(snippet=name, key="", failure=error), None)

@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,6 @@ from .errors import SnippetError
 from .log import log
 from .notebook_pages import NotebookPages
 from .project import Project
-from .results import Result
 from .runner import BackgroundRunner
 
 REPORT_JSON = "livenotes-report.json"
@@ -44,13 +42,11 @@ SERVE_WAIT = float(os.environ.get("LIVENOTES_SERVE_WAIT", "3"))
 # the runner touches this file when a page showing 「実行中…」 can be completed; serve watches it
 ARRIVALS = "serve-arrivals"
 
-SiteSetup = Callable[[dict[str, str | None], str | None], list[tuple[str, str]]]
-
 
 class LiveNotesBuild:
     """State of one MkDocs process; ``mkdocs serve`` keeps it (and its warm worker) across rebuilds."""
 
-    def __init__(self, site_setup: SiteSetup | None = None) -> None:
+    def __init__(self, site_setup: notebooks.SiteSetup | None = None) -> None:
         self.engine: Engine | None = None
         self.runner: BackgroundRunner | None = None
         self.serving = False
@@ -244,12 +240,11 @@ class LiveNotesBuild:
             return None
         if self.runner is None:
             return self.engine.evaluate(name, where)
-        try:
-            snippet = self.engine.snippet(name, where)
-            key = self.engine.key_of(snippet.name)[0]
-        except SnippetError as error:
-            return Evaluation(Result(snippet=name, key="", failure=error), None)
-        return self.engine.lookup(snippet.name) or self.runner.shown_waiting(snippet.name, key)
+        found = self.engine.lookup(name, where)
+        if found is not None:
+            return found
+        snippet = self.engine.snippet(name)  # lookup loaded and keyed it, or it had answered
+        return self.runner.shown_waiting(snippet.name, self.engine.key_of(snippet.name)[0])
 
     def _arrived(self) -> None:
         if self._arrivals is not None:
@@ -259,13 +254,12 @@ class LiveNotesBuild:
     def _add_notebook(self, page_uri: str, page: Page, files: Any, config: Any) -> None:
         """Write the page's notebook (only when it changed) and add it to the site as a page."""
         assert self.engine is not None
-        site_setup = self.site_setup
         source = notebooks.NotebookSource(
             project=self.engine.project,
             snippet=self.engine.snippet,
             graph=self.engine.graph,
             evaluation=self._evaluation,
-            site_setup=(lambda inputs: site_setup(inputs, self.links.repo_url)) if site_setup else None,
+            site_setup=self.site_setup,
         )
         notebook = notebooks.safe_build(page, source, self.links)
         if notebook is None:

@@ -30,9 +30,9 @@ from .project import Project
 from .results import Result
 from .snippet import Snippet
 
-# the site's own first cells, from the inputs the notebook's snippets read (paths, with their makers):
-# a list of ("markdown" | "code", source)
-SiteSetup = Callable[[dict[str, str | None]], list[tuple[str, str]]]
+# the site's own first cells, from the inputs the notebook's snippets read (paths, with their makers) and the
+# repository's address (``repo_url``, may be unset): a list of ("markdown" | "code", source)
+SiteSetup = Callable[[dict[str, str | None], str | None], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
     shown = {s.name for s in on_page}
     recipes = [source.snippet(name) for name in source.graph.order(s.name for s in on_page) if name not in shown]
     cells: list[Any] = [v4.new_markdown_cell(_title(page, links))]
-    cells += _setup_cells(source, [*recipes, *on_page])
+    cells += _setup_cells(source, [*recipes, *on_page], links)
     if recipes:
         cells.append(
             v4.new_markdown_cell(
@@ -178,10 +178,10 @@ def _without_title(prose: str) -> str:
     return "\n".join(line for line in prose.splitlines() if not line.startswith("# "))
 
 
-def _setup_cells(source: NotebookSource, snippets: list[Snippet]) -> list[Any]:
+def _setup_cells(source: NotebookSource, snippets: list[Snippet], links: Links) -> list[Any]:
     inputs = {path: source.graph.maker_of(path) for s in snippets for path in referenced_inputs(source.project, s)}
     cells: list[Any] = []
-    for kind, text in source.site_setup(dict(sorted(inputs.items()))) if source.site_setup else []:
+    for kind, text in source.site_setup(dict(sorted(inputs.items())), links.repo_url) if source.site_setup else []:
         cells.append(v4.new_markdown_cell(text) if kind == "markdown" else _setup_code(text))
     pins = _pins(m for s in snippets for m in s.imported_modules)
     install = [

@@ -62,17 +62,19 @@ class BackgroundRunner:
     def latest(self, name: str, key: str) -> Evaluation | None:
         """The runner's evaluation of ``name`` when it was made with this key (failures included)."""
         with self._lock:
-            found = self._latest.get(name)
-            return found[1] if found and found[0] == key else None
+            return self._latest_locked(name, key)
 
     def shown_waiting(self, name: str, key: str) -> Evaluation | None:
         """``latest``, or, when there is none, remember that a page shows the snippet as waiting."""
         with self._lock:
-            found = self._latest.get(name)
-            if found and found[0] == key:
-                return found[1]
-            self._shown_waiting.add(name)
-            return None
+            found = self._latest_locked(name, key)
+            if found is None:
+                self._shown_waiting.add(name)
+            return found
+
+    def _latest_locked(self, name: str, key: str) -> Evaluation | None:
+        found = self._latest.get(name)
+        return found[1] if found and found[0] == key else None
 
     @property
     def progress(self) -> Progress:
