@@ -9,26 +9,37 @@ imports this before torch.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self
 
 from .errors import SnippetError
-from .results import Figure
+from .results import Figure, plain, revived
 
 
-def _line(kind: str, data: dict[str, Any]) -> str:
-    return json.dumps({"type": kind, **data}, ensure_ascii=False)
+class _Message:
+    """One line of the protocol: the dataclass's fields as JSON, with its ``TYPE``."""
 
+    TYPE: ClassVar[str]
 
-def _fields(line: str, kind: str) -> dict[str, Any]:
-    data = json.loads(line)
-    if data.pop("type", None) != kind:
-        raise ValueError(f"not a {kind} message: {line[:200]!r}")
-    return data
+    def to_json(self) -> str:
+        return json.dumps({"type": self.TYPE, **plain(self)}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> Self:
+        return cls.from_data(json.loads(line))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Self:
+        """The message from a parsed line (its ``type`` must be this class's)."""
+        data = dict(data)
+        kind = data.pop("type", None)
+        if kind != cls.TYPE:
+            raise ValueError(f"not a {cls.TYPE} message but {kind!r}")
+        return cls(**revived(data))
 
 
 @dataclass(frozen=True)
-class Request:
+class Request(_Message):
     """Run one snippet: its file, its text, and the limits it runs under."""
 
     TYPE: ClassVar[str] = "request"
@@ -40,46 +51,25 @@ class Request:
     random_init: bool = False
     forget_loads: bool = False  # start from no memoised checkpoint (tests that count loads ask for it)
 
-    def to_json(self) -> str:
-        return _line(self.TYPE, asdict(self))
-
-    @classmethod
-    def from_json(cls, line: str) -> Request:
-        return cls(**_fields(line, cls.TYPE))
-
 
 @dataclass(frozen=True)
-class Ready:
+class Ready(_Message):
     """The worker has imported torch and transformers and waits for requests."""
 
     TYPE: ClassVar[str] = "ready"
     pid: int
 
-    def to_json(self) -> str:
-        return _line(self.TYPE, asdict(self))
-
-    @classmethod
-    def from_json(cls, line: str) -> Ready:
-        return cls(**_fields(line, cls.TYPE))
-
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(_Message):
     """A line the running snippet wrote to stderr, forwarded while it runs."""
 
     TYPE: ClassVar[str] = "progress"
     text: str
 
-    def to_json(self) -> str:
-        return _line(self.TYPE, asdict(self))
-
-    @classmethod
-    def from_json(cls, line: str) -> Progress:
-        return cls(**_fields(line, cls.TYPE))
-
 
 @dataclass(frozen=True)
-class Reply:
+class Reply(_Message):
     """What running a snippet gave; the client also makes one (failure only) when the worker dies or hangs."""
 
     TYPE: ClassVar[str] = "reply"
@@ -92,18 +82,6 @@ class Reply:
     loads: list[str] = field(default_factory=list)
     peak_rss_kb: int = 0
 
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["failure"] = self.failure.to_json() if self.failure else None
-        return _line(self.TYPE, data)
-
-    @classmethod
-    def from_json(cls, line: str) -> Reply:
-        data = _fields(line, cls.TYPE)
-        data["figures"] = [Figure(**f) for f in data.get("figures", [])]
-        data["failure"] = SnippetError.from_json(data["failure"]) if data.get("failure") else None
-        return cls(**data)
-
 
 Message = Ready | Progress | Reply
 _MESSAGES: dict[str, type[Ready] | type[Progress] | type[Reply]] = {m.TYPE: m for m in (Ready, Progress, Reply)}
@@ -112,7 +90,8 @@ _MESSAGES: dict[str, type[Ready] | type[Progress] | type[Reply]] = {m.TYPE: m fo
 def read_message(line: str | bytes) -> Message:
     """The message a line from the reply pipe holds; ``ValueError`` for anything else."""
     text = line.decode("utf-8") if isinstance(line, bytes) else line
-    kind = json.loads(text).get("type")
+    data = json.loads(text)  # parsed once: a reply carries its figures as base64, megabytes at times
+    kind = data.get("type") if isinstance(data, dict) else None
     if kind not in _MESSAGES:
         raise ValueError(f"unknown message type {kind!r}: {text[:200]!r}")
-    return _MESSAGES[kind].from_json(text)
+    return _MESSAGES[kind].from_data(data)

@@ -54,16 +54,29 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the cache and the build report."""
-        data = asdict(self)
+        data = plain(self)
         data.pop("cached")
-        data["failure"] = self.failure.to_json() if self.failure else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Result:
         """The result that ``to_json`` wrote."""
-        data = dict(data)
-        data["figures"] = [Figure(**f) for f in data.get("figures", [])]
-        if data.get("failure"):
-            data["failure"] = SnippetError.from_json(data["failure"])
-        return cls(**data)
+        return cls(**revived(data))
+
+
+def plain(outputs: Any) -> dict[str, Any]:
+    """A dataclass holding outputs (a ``Result``, the worker's reply) as JSON-ready data: the failure too."""
+    data = asdict(outputs)
+    if "failure" in data:
+        data["failure"] = outputs.failure.to_json() if outputs.failure else None
+    return data
+
+
+def revived(data: dict[str, Any]) -> dict[str, Any]:
+    """What ``plain`` wrote, with its figures and failure as objects again (keys it lacks stay absent)."""
+    data = dict(data)
+    if "figures" in data:
+        data["figures"] = [Figure(**f) for f in data["figures"]]
+    if data.get("failure"):
+        data["failure"] = SnippetError.from_json(data["failure"])
+    return data

@@ -72,6 +72,13 @@ def _resident(pid: int) -> int:
     return sum(int(fields.get(name, "0 kB").split()[0]) * 1024 for name in ("RssAnon", "RssShmem"))
 
 
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to the worker's whole process group (its session: the snippet's own subprocesses too)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 def _exit_on_signal(signum: int, frame: object) -> None:
     """SIGTERM and SIGHUP end the build as an exception, as Ctrl-C does.
 
@@ -264,10 +271,8 @@ class WorkerClient:
         """Kill the worker from another thread, for good; the thread waiting for its reply sees the death, cleans
         up (it alone closes the pipes), and starts no new worker."""
         self._closing = True
-        process = self._process
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+        if self._process is not None:
+            _kill_group(self._process)
 
     def handle_ending_signals(self) -> None:
         """From the main thread: SIGTERM and SIGHUP become ``SystemExit`` (a runner's host calls this for it)."""
@@ -281,9 +286,7 @@ class WorkerClient:
         """Kill the worker's process group (the snippet's own subprocesses too)."""
         process, self._process = self._process, None
         if process is not None:
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+            _kill_group(process)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(STOP_WAIT)
             if process.stdin:
