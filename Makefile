@@ -31,8 +31,9 @@ lint: setup
 	$(VENV)/ruff check src hooks tests bench
 	$(VENV)/ruff format --check src hooks tests bench
 
-bench: setup-browser  ## cold/warm/plain builds and the serve edit loop, printed as numbers
+bench: setup-browser  ## cold/warm/plain builds, the serve edit loop, search candidates, printed as numbers
 	$(VENV)/python bench/benchmark.py
+	$(VENV)/python bench/search_candidates.py
 
 clean:
 	rm -rf site .cache

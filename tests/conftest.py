@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from livenotes import Engine, Project, Result
+from tests.browsing import chromium, served
 
 ROOT = Path(__file__).resolve().parents[1]
 MINILM = ROOT / "checkpoints" / "all-MiniLM-L6-v2"
@@ -95,3 +96,19 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = mkdocs("build", "--strict", "--site-dir", str(site), cwd=ROOT)
     assert done.returncode == 0, done.stderr[-4000:]
     return site
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served on a local port, as a reader's browser sees it."""
+    with served(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    try:
+        with chromium() as launched:
+            yield launched
+    except RuntimeError as missing:
+        pytest.fail(str(missing))

@@ -1,81 +1,23 @@
-"""The built site in Debian's Chromium: executed output, the figure, mermaid, Japanese search, no third party."""
+"""The built site in Debian's Chromium: executed output, the figure, mermaid, the glossary, no third party."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from livenotes import Project, approved_path, matches
+from tests.browsing import Traffic
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "test-results"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
 # img.decode() waits forever for an image that never loads; fail after 10 s instead of hanging the suite
 DECODE = "img => Promise.race([img.decode(), new Promise((_, no) => setTimeout(() => no(new Error('timeout')), 1e4))])"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-        server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run `make setup-browser` (make test does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-class Traffic:
-    """Every request a page makes: which hosts, and which failed."""
-
-    def __init__(self, page: object, origin: str) -> None:
-        self.origin = urlparse(origin).netloc
-        self.hosts: set[str] = set()
-        self.failed: list[str] = []
-        page.on("request", lambda r: self.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: self.failed.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
-
-    def assert_clean(self) -> None:
-        assert self.failed == []
-        assert self.hosts <= {self.origin}, f"requests to other hosts: {sorted(self.hosts - {self.origin})}"
 
 
 @pytest.fixture()
@@ -152,32 +94,6 @@ def test_a_glossary_term_in_japanese_text_shows_its_tooltip_on_hover(page: tuple
     tab.screenshot(path=str(SHOTS / "glossary-tooltip.png"))
     term.click()
     tab.wait_for_url("**/glossary/#self-supervised")
-    traffic.assert_clean()
-
-
-@pytest.mark.parametrize(
-    ("word", "page_path"),
-    [
-        ("類似度", "feature-extraction/"),
-        ("ワーカープロセス", "maintainers/engine/"),
-        ("転移学習", "chapter-1-4/"),
-        ("チェックポイント", "glossary/"),
-        ("アテンション", "chapter-1-4/"),
-    ],
-)
-def test_japanese_search_finds_the_page(page: tuple, site_url: str, word: str, page_path: str) -> None:
-    tab, traffic = page
-    tab.goto(f"{site_url}/", wait_until="networkidle")
-    tab.locator("label.md-search__icon, .md-search__input").first.click()
-    box = tab.locator(".md-search__input")
-    box.press_sequentially(word, delay=50)
-    # Playwright inserts non-ASCII text without key events; Material searches on keyup, as after an IME commit
-    box.press("End")
-    first = tab.locator(".md-search-result__item a").first
-    first.wait_for(timeout=15000)
-    links = tab.locator(".md-search-result__item a").evaluate_all("as => as.map(a => a.href)")
-    assert any(page_path in link for link in links), links
-    tab.screenshot(path=str(SHOTS / f"search-{page_path.strip('/').replace('/', '-')}.png"))
     traffic.assert_clean()
 
 
