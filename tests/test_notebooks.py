@@ -108,7 +108,7 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
     page = (
         "# Title {#top}\n\nIntro, see [the other page](other.md#part).\n\n"
         '!!! note "Careful"\n    indented body\n\nafter\n\n## Section {#s}\n\n'
-        f'{{% run "{name}" %}}\n\nThe end.\n'
+        f'{{% run "{name}" %}}\n\n<div class="try-it" data-box="x"></div>\n\nThe end.\n'
     )
     notebook = build_notebook(parse_page("docs/chapter.md", page), _source(scratch.engine), LINKS)
     text = json.dumps(notebook, ensure_ascii=False)
@@ -122,7 +122,7 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
     code = next(c for c in notebook["cells"] if c["metadata"].get("livenotes", {}).get("snippet"))
     assert code["source"] == 'print("hello")'
     assert code["outputs"][0]["text"] == "hello\n"
-    assert sources[-1] == "The end."
+    assert sources[-1] == "The end.", "a widget the page's script fills in is left out"
 
 
 def test_a_failing_snippet_becomes_an_error_output_and_the_notebook_is_still_made(scratch: Scratch) -> None:

@@ -50,6 +50,8 @@ FOLDER = "notebooks"  # where the generated notebooks live on the site
 COLAB_BRANCH = "gh-pages"  # the Pages workflow publishes the built site (notebooks included) to this branch
 _HEADING_ATTRS = re.compile(r"^(#{1,6} .*?)\s*\{[^}]*\}\s*$")
 _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
+# an empty element with data- attributes is a placeholder a page script fills in (a widget): nothing in a notebook
+_WIDGET = re.compile(r"^\s*<(?P<tag>div|span)\b[^>]*\bdata-[\w-]+=[^>]*>\s*</(?P=tag)>\s*$")
 _MD_LINK = re.compile(r"\]\((?P<target>(?![a-z]+:|#)[^)\s]+?\.md)(?P<anchor>#[^)\s]*)?\)")
 # the worker starts every snippet from these seeds and settings; the notebook does the same
 _LIKE_THE_BUILD = """\
@@ -254,8 +256,8 @@ def _prose(text: str, page_uri: str, links: Links) -> str:
     out: list[str] = []
     in_admonition = False
     for line in text.splitlines():
-        if re.match(r"^\s*\{%.*%\}\s*$", line):
-            continue  # {% build_report %} and the like mean nothing in a notebook
+        if re.match(r"^\s*\{%.*%\}\s*$", line) or _WIDGET.match(line):
+            continue  # {% build_report %}, a page's widgets and the like mean nothing in a notebook
         admonition = _ADMONITION.match(line)
         if admonition:
             in_admonition = True

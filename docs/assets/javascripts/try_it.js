@@ -1,0 +1,452 @@
+// 「自分で試す」: the site's own checkpoints, exported to ONNX by the workshop's recipe, run in the reader's browser.
+//
+// Runtime: onnxruntime-web (its WebAssembly build) and @huggingface/tokenizers, both served by this site
+// (scripts/setup.sh takes them from the npm registry at pinned versions and checks their SHA-256). Nothing is
+// downloaded until the reader presses 実行, and nothing the reader types leaves the page: the only requests are
+// for the runtime and the model files. Each task's arithmetic follows transformers' pipeline() of the same name
+// (softmax, top-k, greedy decoding, the "simple" entity grouping, mean pooling), and the browser tests compare
+// every box with the Python pipeline's answer for the same text.
+
+const RUNTIME = {
+  ort: "assets/vendor/onnxruntime-web/ort.wasm.bundle.min.mjs",
+  wasm: "assets/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm",
+  tokenizers: "assets/vendor/tokenizers/tokenizers.min.mjs",
+}
+const MB = 1e6
+const runtimes = new Map() // site root → Promise of { ort, Tokenizer }
+const models = new Map() // model URL → Promise of { session, tokenizer, config, special, byteLevel }
+
+/** An element with attributes (or properties, for names starting with "."), children as text or nodes. */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes))
+    if (name.startsWith(".")) node[name.slice(1)] = value
+    else node.setAttribute(name, value)
+  for (const child of children.flat())
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)))
+  return node
+}
+
+/** The bytes at url, telling onBytes how many arrived; a clear error naming the file when it fails. */
+async function download(url, onBytes) {
+  let response
+  try {
+    response = await fetch(url)
+  } catch (error) {
+    throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(${error.message})`)
+  }
+  if (!response.ok)
+    throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(HTTP ${response.status})`)
+  const reader = response.body.getReader()
+  const parts = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    parts.push(value)
+    size += value.length
+    onBytes(value.length)
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.length
+  }
+  return bytes
+}
+
+async function json(url, onBytes) {
+  return JSON.parse(new TextDecoder().decode(await download(url, onBytes)))
+}
+
+function runtime(root, onBytes) {
+  if (!runtimes.has(root))
+    runtimes.set(root, (async () => {
+      const base = new URL(root, location.href)
+      const [ort, { Tokenizer }, wasm] = await Promise.all([
+        import(new URL(RUNTIME.ort, base).href),
+        import(new URL(RUNTIME.tokenizers, base).href),
+        download(new URL(RUNTIME.wasm, base).href, onBytes),
+      ])
+      ort.env.wasm.wasmBinary = wasm // handed over, so that the runtime fetches nothing by itself
+      ort.env.wasm.numThreads = 1 // GitHub Pages sends no cross-origin isolation headers: no shared memory
+      return { ort, Tokenizer }
+    })().catch(error => { runtimes.delete(root); throw error }))
+  return runtimes.get(root)
+}
+
+function model(root, folder, onBytes) {
+  const url = new URL(folder, new URL(root, location.href)).href
+  if (!models.has(url))
+    models.set(url, (async () => {
+      const { ort, Tokenizer } = await runtime(root, onBytes)
+      const [bytes, tokenizerJson, tokenizerConfig, config] = await Promise.all([
+        download(url + "model.onnx", onBytes),
+        json(url + "tokenizer.json", onBytes),
+        json(url + "tokenizer_config.json", onBytes),
+        json(url + "config.json", onBytes),
+      ])
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] })
+      const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig)
+      const special = new Set(tokenizerJson.added_tokens.filter(t => t.special).map(t => t.id))
+      const byteLevel = tokenizerJson.model.type === "BPE"
+      return { ort, session, tokenizer, config, special, byteLevel, tokenizerConfig }
+    })().catch(error => { models.delete(url); throw error }))
+  return models.get(url)
+}
+
+// -- arithmetic, as transformers' pipelines do it ------------------------------------------------------------
+
+function softmax(values) {
+  const top = Math.max(...values)
+  const exps = values.map(v => Math.exp(v - top))
+  const sum = exps.reduce((a, b) => a + b, 0)
+  return exps.map(e => e / sum)
+}
+
+function argmax(values) {
+  let best = 0
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i
+  return best
+}
+
+function maxPositions(config) {
+  return config.max_position_embeddings ?? config.n_positions ?? 512
+}
+
+/** Token ids for text, cut to what the model reads; what was cut is reported, never silently dropped. */
+function encode(m, text, limit = maxPositions(m.config)) {
+  const ids = m.tokenizer.encode(text).ids
+  if (ids.length <= limit) return { ids, cut: 0 }
+  const endsSpecial = m.special.has(ids[ids.length - 1])
+  const kept = endsSpecial ? [...ids.slice(0, limit - 1), ids[ids.length - 1]] : ids.slice(0, limit)
+  return { ids: kept, cut: ids.length - limit }
+}
+
+/** One forward pass; the named output as nested rows: [token][value] for the first (only) sequence. */
+async function forward(m, ids, inputs, output) {
+  const n = ids.length
+  const tensor = values => new m.ort.Tensor("int64", BigInt64Array.from(values, BigInt), [1, n])
+  const feeds = {}
+  for (const name of inputs)
+    feeds[name] = tensor(name === "input_ids" ? ids : name === "attention_mask" ? ids.map(() => 1) : ids.map(() => 0))
+  const result = (await m.session.run(feeds))[output]
+  const width = result.dims[result.dims.length - 1]
+  const data = result.data
+  const rows = []
+  for (let i = 0; i < data.length / width; i++) rows.push(Array.from(data.subarray(i * width, (i + 1) * width)))
+  return rows
+}
+
+/** How a token looks to a reader: byte-level BPE tokens decoded one by one, a leading space shown as ␣. */
+function shown(m, id) {
+  if (!m.byteLevel) return m.tokenizer.id_to_token(id) // WordPiece: "##face" says it continues a word
+  return m.tokenizer.decode([id]).replace(/ /g, "␣") || "␣"
+}
+
+// -- the tasks: each returns { answer: Node, tokens: [[label, ids]], notes: [string] } ---------------------
+
+const TASKS = {
+  async "sentiment-analysis"(m, text, box) {
+    const lines = text.split("\n").map(line => line.trim()).filter(Boolean)
+    const rows = [], tokens = [], notes = []
+    for (const line of lines) {
+      const { ids, cut } = encode(m, line)
+      if (cut) notes.push(`「${line.slice(0, 20)}…」は長すぎるので、最後の ${cut} トークンを読まずに答えた。`)
+      const [logits] = await forward(m, ids, box.inputs, box.output)
+      const p = softmax(logits)
+      const best = argmax(p)
+      const label = m.config.id2label[best]
+      rows.push(el("div", { class: "try-it__row", "data-label": label, "data-score": p[best] },
+        el("span", { class: `try-it__label try-it__label--${label.toLowerCase()}` }, label.padEnd(8)),
+        ` ${p[best].toFixed(3)}  `, line))
+      tokens.push([line, ids])
+    }
+    return { answer: el("div", { class: "try-it__lines" }, rows), tokens, notes }
+  },
+
+  async "fill-mask"(m, text, box) {
+    const mask = m.tokenizerConfig.mask_token ?? "[MASK]"
+    const count = text.split(mask).length - 1
+    if (count !== 1) throw new UserError(`文の中に ${mask} をちょうど 1 つ入れてください(いまは ${count} 個)。`)
+    const limit = maxPositions(m.config)
+    const { ids, cut } = encode(m, text.trim(), limit)
+    const at = ids.indexOf(m.tokenizer.token_to_id(mask))
+    if (at < 0) throw new UserError(`${mask} がモデルの読む最初の ${limit} トークンより後ろにあります。文を短くしてください。`)
+    const notes = cut ? [`このモデルは ${limit} トークンまでしか読めないので、最後の ${cut} トークンは読まずに答えた。`] : []
+    const logits = await forward(m, ids, box.inputs, box.output)
+    const p = softmax(logits[at])
+    const order = p.map((v, i) => i).sort((a, b) => p[b] - p[a]).slice(0, box.settings.top_k ?? 5)
+    const rows = order.map(id => el("div", { class: "try-it__row", "data-token": m.tokenizer.decode([id]), "data-score": p[id] },
+      el("code", {}, shown(m, id)),
+      el("span", { class: "try-it__bar", style: `--share: ${(100 * p[id]).toFixed(1)}%` }),
+      p[id].toFixed(3)))
+    return { answer: el("div", { class: "try-it__ranks" }, rows), tokens: [[text.trim(), ids]], notes }
+  },
+
+  async "text-generation"(m, text, box, controls) {
+    const limit = maxPositions(m.config)
+    let { ids } = encode(m, text, Infinity)
+    if (!ids.length) throw new UserError("書き出しの文を入力してください。")
+    const notes = []
+    if (ids.length > limit - 1) {
+      notes.push(`このモデルは ${limit} トークンまでしか読めないので、書き出しの最初の ${ids.length - (limit - 1)} トークンを捨てた。`)
+      ids = ids.slice(ids.length - (limit - 1))
+    }
+    const wanted = controls.length()
+    const room = Math.min(wanted, limit - ids.length)
+    if (room < wanted) notes.push(`${limit} トークンに収まるよう、新しいトークンは ${room} 個で止めた。`)
+    const prompt = ids.length
+    const eos = m.config.eos_token_id
+    for (let step = 0; step < room; step++) {
+      // no key/value cache: the whole sequence each step (the model is 2 layers and at most 64 tokens)
+      const logits = (await forward(m, ids, box.inputs, box.output)).at(-1)
+      const next = controls.sampling() ? sample(logits, controls.temperature(), controls.topK()) : argmax(logits)
+      ids = [...ids, next]
+      if (next === eos) break
+    }
+    const full = m.tokenizer.decode(ids)
+    const start = m.tokenizer.decode(ids.slice(0, prompt))
+    const answer = el("p", { class: "try-it__generated", "data-text": full },
+      start, el("span", { class: "try-it__new" }, full.slice(start.length)))
+    return { answer, tokens: [[text, ids.slice(0, prompt)], ["生成したトークン", ids.slice(prompt)]], notes }
+  },
+
+  async "token-classification"(m, text, box) {
+    const { ids, cut } = encode(m, text.trim())
+    const notes = cut ? [`長すぎるので、最後の ${cut} トークンは読まずに答えた。`] : []
+    const logits = await forward(m, ids, box.inputs, box.output)
+    const tokens = []
+    ids.forEach((id, i) => {
+      if (m.special.has(id)) return
+      const p = softmax(logits[i])
+      const best = argmax(p)
+      tokens.push({ entity: m.config.id2label[best], score: p[best], word: m.tokenizer.id_to_token(id) })
+    })
+    const groups = groupEntities(tokens).filter(g => g.entity_group !== "O")
+    return { answer: entityView(text.trim(), groups), tokens: [[text.trim(), ids]], notes }
+  },
+
+  async "feature-extraction"(m, text, box) {
+    const lines = text.split("\n").map(line => line.trim()).filter(Boolean)
+    if (lines.length < 2) throw new UserError("比べる文を 2 つ以上、1 行に 1 つずつ入力してください。")
+    if (lines.length > 8) throw new UserError("一度に比べられるのは 8 文までです。")
+    const vectors = [], tokens = [], notes = []
+    for (const line of lines) {
+      const { ids, cut } = encode(m, line)
+      if (cut) notes.push(`「${line.slice(0, 20)}…」は長すぎるので、最後の ${cut} トークンを読まなかった。`)
+      const rows = await forward(m, ids, box.inputs, box.output)
+      const mean = rows[0].map((_, j) => rows.reduce((sum, row) => sum + row[j], 0) / rows.length)
+      const norm = Math.hypot(...mean)
+      vectors.push(mean.map(v => v / norm))
+      tokens.push([line, ids])
+    }
+    const cos = vectors.map(a => vectors.map(b => a.reduce((sum, v, k) => sum + v * b[k], 0)))
+    return { answer: similarityView(lines, cos), tokens, notes }
+  },
+}
+
+class UserError extends Error {}
+
+/** Temperature, then only the k most likely tokens, then a draw (transformers applies them in this order too). */
+function sample(logits, temperature, k) {
+  const scaled = logits.map(v => v / temperature)
+  const keep = scaled.map((v, i) => i).sort((a, b) => scaled[b] - scaled[a]).slice(0, k)
+  const p = softmax(keep.map(i => scaled[i]))
+  let r = Math.random()
+  for (let i = 0; i < keep.length; i++) {
+    r -= p[i]
+    if (r <= 0) return keep[i]
+  }
+  return keep[keep.length - 1]
+}
+
+/** transformers' TokenClassificationPipeline.group_entities with aggregation_strategy="simple". */
+function groupEntities(tokens) {
+  const tag = name => name.startsWith("B-") ? ["B", name.slice(2)] : name.startsWith("I-") ? ["I", name.slice(2)] : ["I", name]
+  const close = group => ({
+    entity_group: group[0].entity.split("-").slice(group[0].entity.includes("-") ? 1 : 0).join("-"),
+    score: group.reduce((sum, t) => sum + t.score, 0) / group.length,
+    // WordPiece's convert_tokens_to_string: words joined by spaces, "##" pieces glued to the word before
+    word: group.map(t => t.word).join(" ").replace(/ ##/g, "").trim(),
+  })
+  const groups = []
+  let current = []
+  for (const token of tokens) {
+    const [bi, name] = tag(token.entity)
+    if (current.length && name === tag(current.at(-1).entity)[1] && bi !== "B") current.push(token)
+    else {
+      if (current.length) groups.push(close(current))
+      current = [token]
+    }
+  }
+  if (current.length) groups.push(close(current))
+  return groups
+}
+
+function entityView(text, groups) {
+  // the text with each entity marked where it occurs (found from left to right, case-insensitively)
+  const lower = text.toLowerCase()
+  const marked = el("p", { class: "try-it__entities" })
+  let at = 0
+  for (const g of groups) {
+    const start = lower.indexOf(g.word, at)
+    if (start < 0) continue
+    marked.append(text.slice(at, start),
+      el("mark", { class: `try-it__entity try-it__entity--${g.entity_group.toLowerCase()}`, title: `${g.entity_group} ${g.score.toFixed(2)}` },
+        text.slice(start, start + g.word.length), el("small", {}, ` ${g.entity_group}`)))
+    at = start + g.word.length
+  }
+  marked.append(text.slice(at))
+  const rows = groups.map(g => el("div", { class: "try-it__row", "data-entity": g.entity_group, "data-word": g.word, "data-score": g.score },
+    `${g.entity_group.padEnd(4)} ${`'${g.word}'`.padEnd(16)} ${g.score.toFixed(2)}`))
+  const list = el("div", { class: "try-it__lines" }, rows.length ? rows : [el("div", {}, "固有表現は見つからなかった。")])
+  return el("div", {}, marked, list)
+}
+
+function similarityView(lines, cos) {
+  const head = el("tr", {}, el("th", {}, ""), lines.map((_, j) => el("th", {}, `S${j + 1}`)))
+  const body = cos.map((row, i) => el("tr", {}, el("th", {}, `S${i + 1}`), row.map(v =>
+    el("td", { "data-value": v, style: `--share: ${Math.max(0, Math.min(1, v)).toFixed(3)}` }, v.toFixed(2)))))
+  const legend = el("ol", { class: "try-it__sentences" }, lines.map(line => el("li", {}, line)))
+  return el("div", {}, el("table", { class: "try-it__matrix" }, el("thead", {}, head), el("tbody", {}, body)), legend)
+}
+
+// -- the box ---------------------------------------------------------------------------------------------
+
+function setup(box) {
+  box.dataset.ready = "true"
+  const settings = JSON.parse(box.dataset.settings || "{}")
+  const spec = { task: box.dataset.task, inputs: box.dataset.inputs.split(" "), output: box.dataset.output, settings }
+  const multiline = spec.task === "sentiment-analysis" || spec.task === "feature-extraction"
+  const input = el("textarea", {
+    class: "try-it__input", rows: multiline ? Math.max(2, box.dataset.text.split("\n").length) : 2,
+    "aria-label": "試す文", ".value": box.dataset.text, spellcheck: "false",
+  })
+  const run = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "実行")
+  const size = el("span", { class: "try-it__size" },
+    `初回はランタイムとモデルで ${(Number(box.dataset.download) / MB).toFixed(1)} MB を読み込みます(押したときだけ)`)
+  const progress = el("progress", { class: "try-it__progress", max: box.dataset.download, value: 0, hidden: "" })
+  const status = el("p", { class: "try-it__status", role: "status" })
+  const answer = el("div", { class: "try-it__answer", "aria-live": "polite" })
+  const tokens = el("details", { class: "try-it__tokens", hidden: "" })
+  const controls = generationControls(spec.task, settings)
+  box.replaceChildren(
+    el("p", { class: "try-it__title" }, "自分で試す", el("small", {}, " このブラウザの中だけで動き、入力はどこにも送られません")),
+    input, controls.node, el("div", { class: "try-it__actions" }, run, size), progress, status, answer, tokens)
+  const hint = multiline ? "Enter で実行、Shift+Enter で改行" : "Enter で実行"
+  input.setAttribute("title", hint)
+
+  if (typeof WebAssembly !== "object") {
+    run.disabled = true
+    status.textContent = "このブラウザは WebAssembly を使えないため、ここではモデルを動かせません。"
+    status.classList.add("try-it__status--error")
+    box.dataset.state = "unsupported"
+    return
+  }
+
+  let busy = false
+  const go = async () => {
+    if (busy) return
+    const text = input.value
+    if (!text.trim()) {
+      show("error", "文を入力してください。")
+      return
+    }
+    busy = true
+    run.disabled = true
+    answer.replaceChildren()
+    tokens.hidden = true
+    try {
+      let loaded = 0
+      const started = performance.now()
+      box.dataset.state = "loading"
+      status.textContent = "モデルを準備しています…"
+      const m = await model(box.dataset.root, box.dataset.model, bytes => {
+        if (box.dataset.state !== "loading") return // a file still arriving after another one failed
+        loaded += bytes
+        progress.hidden = false
+        progress.value = loaded
+        status.textContent = `読み込み中 ${(loaded / MB).toFixed(1)} / ${(Number(box.dataset.download) / MB).toFixed(1)} MB`
+      })
+      progress.hidden = true
+      const ready = performance.now()
+      box.dataset.state = "running"
+      status.textContent = "計算しています…"
+      const result = await TASKS[spec.task](m, text, spec, controls)
+      const took = (performance.now() - ready) / 1000
+      const load = (ready - started) / 1000
+      answer.replaceChildren(result.answer, ...result.notes.map(note => el("p", { class: "try-it__note" }, note)))
+      tokens.replaceChildren(el("summary", {}, "トークナイザーが作ったトークン"),
+        ...result.tokens.map(([label, ids]) => tokenView(m, label, ids)))
+      tokens.hidden = false
+      size.textContent = "モデルは読み込み済み"
+      show("done", `答えまで ${took.toFixed(2)} 秒` + (load > 0.05 ? `(その前にモデルの準備 ${load.toFixed(1)} 秒)` : ""))
+      box.dataset.seconds = took
+    } catch (error) {
+      progress.hidden = true
+      show("error", error instanceof UserError ? error.message : `動かせませんでした: ${error.message}`)
+      if (!(error instanceof UserError)) console.error(error)
+    } finally {
+      busy = false
+      run.disabled = false
+    }
+  }
+  const show = (state, message) => {
+    box.dataset.state = state
+    status.textContent = message
+    status.classList.toggle("try-it__status--error", state === "error")
+    status.setAttribute("role", state === "error" ? "alert" : "status")
+  }
+  run.addEventListener("click", go)
+  input.addEventListener("keydown", event => {
+    // Enter while an IME is composing Japanese confirms the conversion: it must not run the model
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault()
+      go()
+    }
+  })
+}
+
+function tokenView(m, label, ids) {
+  const unknown = ids.some(id => m.tokenizer.id_to_token(id) === (m.tokenizerConfig.unk_token ?? "[UNK]"))
+  const broken = m.byteLevel && ids.some(id => m.tokenizer.decode([id]).includes("\uFFFD"))
+  const notes = []
+  if (unknown) notes.push("[UNK] は語彙にない文字(絵文字や、英語の文章だけで学習した語彙にない日本語など)。")
+  if (broken) notes.push("� はバイト単位のトークン: 日本語や絵文字の 1 文字が数個のトークンに分かれ、1 つずつでは文字にならない。")
+  return el("div", { class: "try-it__token-line" },
+    el("p", {}, `${label}: ${ids.length} トークン`),
+    el("p", { class: "try-it__chips" }, ids.map(id => el("code", {}, shown(m, id)))),
+    notes.map(note => el("p", { class: "try-it__note" }, note)))
+}
+
+function generationControls(task, settings) {
+  if (task !== "text-generation")
+    return { node: document.createDocumentFragment() }
+  const mode = el("select", { "aria-label": "選び方" },
+    el("option", { value: "greedy" }, "貪欲法(いちばん確率の高いトークン)"),
+    el("option", { value: "sampling" }, "サンプリング(確率に従ってくじを引く)"))
+  const temperature = el("input", { type: "number", min: "0.1", max: "2", step: "0.1", value: "1.0", "aria-label": "temperature" })
+  const topK = el("input", { type: "number", min: "1", max: "200", step: "1", value: "50", "aria-label": "top-k" })
+  const length = el("input", { type: "number", min: "1", max: "63", step: "1", value: String(settings.max_new_tokens ?? 20), "aria-label": "新しいトークン数" })
+  const sampled = el("span", { class: "try-it__sampling", hidden: "" },
+    el("label", {}, "temperature ", temperature), el("label", {}, " top-k ", topK))
+  mode.addEventListener("change", () => { sampled.hidden = mode.value !== "sampling" })
+  const clamp = (input, low, high, fallback) => {
+    const value = Number(input.value)
+    return Number.isFinite(value) ? Math.min(high, Math.max(low, value)) : fallback
+  }
+  return {
+    node: el("div", { class: "try-it__controls" }, mode, sampled, el("label", {}, " 新しいトークン ", length)),
+    sampling: () => mode.value === "sampling",
+    temperature: () => clamp(temperature, 0.1, 2, 1),
+    topK: () => Math.round(clamp(topK, 1, 200, 50)),
+    length: () => Math.round(clamp(length, 1, 63, 20)),
+  }
+}
+
+const setupAll = () => document.querySelectorAll(".try-it[data-task]:not([data-ready])").forEach(setup)
+// Material's instant navigation swaps the page without reloading scripts: document$ emits for every page
+if (typeof window.document$ !== "undefined") window.document$.subscribe(setupAll)
+else setupAll()

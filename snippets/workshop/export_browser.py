@@ -1,0 +1,203 @@
+# livenotes: timeout=600; produces=checkpoints/browser
+# Writes each checkpoint the pages' 「自分で試す」 boxes use as ONNX, in the smallest form whose answers still match
+# PyTorch's on the pages' own inputs, plus the Python pipeline's answer for every box (what the browser must repeat).
+import json
+import logging
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from transformers import (AutoModel, AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSequenceClassification,
+                          AutoModelForTokenClassification, AutoTokenizer, pipeline)
+
+OUT = Path("checkpoints/browser")
+TOLERANCE = 0.002  # largest change of a probability (or cosine) that still counts as the same answer
+MODELS = {  # checkpoint folder: (class, the output the browser reads, the inputs the agreement is measured on)
+    "checkpoints/minilm-sentiment": (AutoModelForSequenceClassification, "logits", [
+        "I've been waiting for a HuggingFace course my whole life.", "I hate this so much!",
+        "The plot is thin, but the actors are wonderful.", "A dull, lifeless film that never finds its footing.",
+        "I did not like it at all.", "Not bad at all.",
+        "The plot was thin, but the actors made every scene worth watching."]),
+    "checkpoints/tiny-bert-austen": (AutoModelForMaskedLM, "logits", [
+        "She was [MASK] to see him.", "It was a [MASK] day.", "Mr. [MASK] was gone."]),
+    "checkpoints/tiny-gpt2-austen": (AutoModelForCausalLM, "logits", [
+        "In this course, we will teach you how to", "It is a truth universally", "Mr. Darcy"]),
+    "checkpoints/minilm-ner": (AutoModelForTokenClassification, "logits", [
+        "My name is Sylvain and I work at Hugging Face in Brooklyn."]),
+    "checkpoints/all-MiniLM-L6-v2": (AutoModel, "last_hidden_state", [
+        "I loved this movie.", "The film was wonderful.", "The pizza was cold and bland.", "Attention is all you need."]),
+}
+BOXES = {  # box on a page: (task, checkpoint, prefilled text, settings)
+    "sentiment": ("sentiment-analysis", "checkpoints/minilm-sentiment", "\n".join(MODELS["checkpoints/minilm-sentiment"][2][:6]), {}),
+    "reviews": ("sentiment-analysis", "checkpoints/minilm-sentiment", "\n".join(
+        MODELS["checkpoints/minilm-sentiment"][2][:2] + MODELS["checkpoints/minilm-sentiment"][2][6:]), {}),
+    "fill-mask": ("fill-mask", "checkpoints/tiny-bert-austen", "She was [MASK] to see him.", {"top_k": 5}),
+    "generate-course": ("text-generation", "checkpoints/tiny-gpt2-austen", "In this course, we will teach you how to",
+                        {"max_new_tokens": 20}),
+    "generate-austen": ("text-generation", "checkpoints/tiny-gpt2-austen", "It is a truth universally",
+                        {"max_new_tokens": 30}),
+    "ner": ("token-classification", "checkpoints/minilm-ner",
+            "My name is Sylvain and I work at Hugging Face in Brooklyn.", {"aggregation_strategy": "simple"}),
+    "similarity": ("feature-extraction", "checkpoints/all-MiniLM-L6-v2", "\n".join(MODELS["checkpoints/all-MiniLM-L6-v2"][2]), {}),
+}
+
+
+class Output(torch.nn.Module):
+    """The model with plain tensors in and one tensor out, which is what ONNX export traces."""
+
+    def __init__(self, model, names, output):
+        super().__init__()
+        self.model, self.names, self.output = model, names, output
+
+    def forward(self, *tensors):
+        return self.model(**dict(zip(self.names, tensors)))[self.output]
+
+
+def export(model, tokenizer, output, path):
+    sample = tokenizer(["a short example", "and a longer one"], padding=True, truncation=True, max_length=8, return_tensors="pt")
+    names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
+    axes = {name: {0: "batch", 1: "tokens"} for name in names}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes about Python control flow in transformers' code
+        torch.onnx.export(Output(model, names, output).eval(), tuple(sample[n] for n in names), path, input_names=names,
+                          output_names=[output], dynamic_axes={**axes, output: {0: "batch", 1: "tokens"}},
+                          dynamo=False, opset_version=17)
+
+
+def weights_in_fp16(source, target):
+    """Store every large weight in half precision and turn it back to fp32 when the model loads: half the download,
+    the same arithmetic (onnxruntime folds the Cast nodes once, at load)."""
+    model = onnx.load(source)
+    casts = []
+    for i, weight in enumerate(model.graph.initializer):
+        if weight.data_type == onnx.TensorProto.FLOAT and np.prod(weight.dims) >= 1024:
+            name = weight.name
+            half = onnx.numpy_helper.from_array(onnx.numpy_helper.to_array(weight).astype(np.float16), name + ".fp16")
+            model.graph.initializer[i].CopyFrom(half)
+            casts.append(onnx.helper.make_node("Cast", [half.name], [name], to=onnx.TensorProto.FLOAT))
+    nodes = casts + list(model.graph.node)  # the casts first, before anything reads their output
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    onnx.save(model, target)
+
+
+def outputs(run, tokenizer, texts):
+    """Per text: the probabilities the pipeline would compute from this model (cosines for embeddings)."""
+    answers = []
+    for text in texts:
+        encoded = tokenizer(text, return_tensors="np")
+        values = run({name: array.astype(np.int64) for name, array in encoded.items()})[0]
+        answers.append(values)
+    return answers
+
+
+def agreement(task_class, tokenizer, texts, run_reference, run_candidate):
+    """(largest change of a shown number, same answers?) of candidate against reference."""
+    if task_class is AutoModelForCausalLM:  # greedy generation: the same tokens, step by step
+        worst, same = 0.0, True
+        for text in texts:
+            ids = tokenizer(text, return_tensors="np")["input_ids"].astype(np.int64)
+            for _ in range(20):
+                feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+                p, q = (softmax(run(feed)[0][0, -1]) for run in (run_reference, run_candidate))
+                worst, same = max(worst, float(np.abs(p - q).max())), same and p.argmax() == q.argmax()
+                ids = np.concatenate([ids, [[p.argmax()]]], axis=1)
+        return worst, same
+    ref, cand = outputs(run_reference, tokenizer, texts), outputs(run_candidate, tokenizer, texts)
+    if task_class is AutoModel:  # mean of the token vectors, length 1, cosine of every pair
+        def cosines(vectors):
+            means = np.stack([v[0].mean(axis=0) for v in vectors])
+            means /= np.linalg.norm(means, axis=1, keepdims=True)
+            return means @ means.T
+        difference = np.abs(cosines(ref) - cosines(cand)).max()
+        return float(difference), bool(difference <= TOLERANCE)
+    p, q = [softmax(v) for v in ref], [softmax(v) for v in cand]
+    worst = max(float(np.abs(a - b).max()) for a, b in zip(p, q))
+    if task_class is AutoModelForMaskedLM:  # the same top-5 tokens in the same order
+        same = all((np.argsort(-a[0], axis=-1)[:, :5] == np.argsort(-b[0], axis=-1)[:, :5]).all() for a, b in zip(p, q))
+    else:  # the same label for the text (or for every token)
+        same = all((a.argmax(-1) == b.argmax(-1)).all() for a, b in zip(p, q))
+    return worst, bool(same)
+
+
+def softmax(logits):
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def pytorch(model, output):
+    """The same kind of function for the PyTorch model itself: the reference every file is measured against."""
+    def run(feed):
+        with torch.no_grad():
+            return [model(**{name: torch.from_numpy(array) for name, array in feed.items()})[output].numpy()]
+    return run
+
+
+def session(path):
+    """A function from input arrays to output arrays, for one ONNX file."""
+    loaded = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return lambda feed: loaded.run(None, feed)
+
+
+def python_answer(task, checkpoint, text, settings):
+    """What transformers' pipeline() answers for the box's text: the browser must say the same."""
+    pipe = pipeline(task, model=checkpoint)
+    if task == "feature-extraction":
+        vectors = np.stack([np.mean(pipe(line)[0], axis=0) for line in text.split("\n")])
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors @ vectors.T).round(4).tolist()
+    if task == "text-generation":
+        return pipe(text, do_sample=False, **settings)[0]["generated_text"]
+    if task == "sentiment-analysis":
+        return [{"label": a["label"], "score": round(a["score"], 4)} for a in pipe(text.split("\n"))]
+    answer = pipe(text, **settings)
+    keep = ("token_str", "score") if task == "fill-mask" else ("entity_group", "word", "score")
+    return [{key: round(float(a[key]), 4) if key == "score" else a[key] for key in keep} for a in answer]
+
+
+logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic's advice to pre-process is about image models
+if OUT.exists():
+    shutil.rmtree(OUT)
+OUT.mkdir(parents=True)
+rows, chosen = [], {}
+with tempfile.TemporaryDirectory() as scratch:
+    for checkpoint, (task_class, output, texts) in MODELS.items():
+        name = checkpoint.removeprefix("checkpoints/")
+        tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+        model = task_class.from_pretrained(checkpoint).eval()
+        fp32 = Path(scratch) / f"{name}.onnx"
+        export(model, tokenizer, output, fp32)
+        variants = {"fp32": fp32, "fp16": fp32.with_suffix(".fp16.onnx"), "int8": fp32.with_suffix(".int8.onnx")}
+        weights_in_fp16(fp32, variants["fp16"])
+        quantize_dynamic(fp32, variants["int8"], weight_type=QuantType.QInt8)
+        results = {}
+        for variant, path in variants.items():
+            worst, same = agreement(task_class, tokenizer, texts, pytorch(model, output), session(path))
+            results[variant] = (path.stat().st_size, worst, same)
+        # the smallest file whose answers are the same and whose numbers move by at most TOLERANCE
+        best = min((v for v, (_, worst, same) in results.items() if same and worst <= TOLERANCE),
+                   key=lambda v: results[v][0])
+        target = OUT / name
+        target.mkdir()
+        shutil.copy(variants[best], target / "model.onnx")
+        for file in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+            shutil.copy(Path(checkpoint) / file, target / file)
+        inputs = [tensor.name for tensor in onnx.load(target / "model.onnx").graph.input]
+        chosen[name] = {"precision": best, "bytes": results[best][0], "inputs": inputs, "output": output}
+        for variant, (size, worst, same) in results.items():
+            rows.append((name, variant, size, worst, same, variant == best))
+
+boxes = {box: {"task": task, "model": checkpoint.removeprefix("checkpoints/"), "text": text, "settings": settings,
+               "python": python_answer(task, checkpoint, text, settings)}
+         for box, (task, checkpoint, text, settings) in BOXES.items()}
+(OUT / "boxes.json").write_text(json.dumps({"boxes": boxes, "models": chosen}, ensure_ascii=False, indent=1))
+
+print("チェックポイント        精度   サイズ     確率の最大のずれ  答え  採用")
+for name, variant, size, worst, same, used in rows:
+    print(f"{name:<22} {variant:<5} {size / 1e6:6.1f} MB  {worst:14.4f}    {'同じ' if same else '違う'}  {'◀' if used else ''}")
