@@ -31,9 +31,10 @@ lint: setup
 	$(VENV)/ruff check src hooks tests bench
 	$(VENV)/ruff format --check src hooks tests bench
 
-bench: setup-browser  ## cold/warm/plain builds, the serve edit loop, search candidates, printed as numbers
+bench: setup-browser  ## builds, the serve edit loop, search candidates, 自分で試す timings, printed as numbers
 	$(VENV)/python bench/benchmark.py
 	$(VENV)/python bench/search_candidates.py
+	$(VENV)/python bench/try_it_timing.py
 
 clean:
 	rm -rf site .cache
