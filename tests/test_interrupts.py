@@ -96,6 +96,13 @@ def _wait_for(predicate, timeout: float, what: str) -> float:  # type: ignore[no
     return time.monotonic() - started
 
 
+def _as_a_foreground_job() -> None:
+    """A shell with job control starts a foreground job with Ctrl-C's signals at their defaults. A test run started
+    in the background of a shell without job control inherits them ignored, and MkDocs would never see Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 class Running:
     """A MkDocs process started in its own session (as a shell starts a foreground job) and its worker."""
 
@@ -111,6 +118,7 @@ class Running:
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
                 start_new_session=True,
+                preexec_fn=_as_a_foreground_job,
             )
         self.worker = 0
 

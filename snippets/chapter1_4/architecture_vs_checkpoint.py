@@ -21,8 +21,24 @@ print("パラメータの形はすべて同じ?", len({str(s) for s in shapes.va
 reference = dict(models["MiniLM の重み + 新しい頭"].bert.named_parameters())  # the body, without the head
 for name, model in models.items():
     model.eval()
-    # how far this body is from MiniLM's: the largest change over all 23 million numbers
-    change = max((p - reference[key]).abs().max().item() for key, p in model.bert.named_parameters())
+    # how far this body is from MiniLM's: the largest change of any one of the 23 million numbers, and the size of
+    # all the changes together relative to the size of MiniLM's weights (the square root of the sums of squares)
+    body = dict(model.bert.named_parameters())
+    largest = max((body[key] - p).abs().max().item() for key, p in reference.items())
+    relative = (sum(((body[key] - p) ** 2).sum() for key, p in reference.items()) ** 0.5
+                / sum((p ** 2).sum() for p in reference.values()) ** 0.5).item()
     with torch.no_grad():
         probabilities = model(**inputs).logits.softmax(-1)[:, 1]
-    print(f"{name}: MiniLM の重みとの最大の差 {change:.4f}  POSITIVE の確率 {[round(p, 3) for p in probabilities.tolist()]}")
+    print(f"{name}: MiniLM の重みとの差 最大 {largest:.4f}, 全体の {relative:.2%}"
+          f"  POSITIVE の確率 {[round(p, 3) for p in probabilities.tolist()]}")
+
+# Where did fine-tuning change the body? The same relative change, part by part.
+tuned = dict(models["感情分析に微調整した重み"].bert.named_parameters())
+parts = {"埋め込み": "embeddings.", **{f"{i + 1} 層目": f"encoder.layer.{i}." for i in range(6)}, "pooler": "pooler."}
+shares = []
+for part, prefix in parts.items():
+    keys = [key for key in reference if key.startswith(prefix)]
+    change = sum(((tuned[key] - reference[key]) ** 2).sum() for key in keys) ** 0.5
+    size = sum((reference[key] ** 2).sum() for key in keys) ** 0.5
+    shares.append(f"{part} {(change / size).item():.2%}")
+print("微調整した重みの部分ごとの変化:", ", ".join(shares))
