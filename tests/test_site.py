@@ -55,6 +55,16 @@ def test_the_real_site_builds_strictly_with_every_output(built_site: Path) -> No
     assert "snippets/feature_extraction/sentence_similarity.py" in report_page
 
 
+def test_every_figure_on_the_site_says_what_it_shows(built_site: Path) -> None:
+    alts = [
+        alt
+        for page in sorted(built_site.rglob("index.html"))
+        for alt in re.findall(r'<figure class="livenotes-figure"><img [^>]*alt="([^"]*)"', page.read_text("utf-8"))
+    ]
+    assert len(alts) >= 10
+    assert [alt for alt in alts if alt.startswith("snippets/")] == [], "a figure whose alt text is only its file"
+
+
 def test_a_warm_build_imports_neither_torch_nor_transformers(built_site: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "build_probe.py"), "--strict", "--site-dir", str(tmp_path / "site")],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -87,6 +88,19 @@ def test_figures_become_png_images(scratch: Scratch) -> None:
     assert 100 < figure.width <= 200 and 75 < figure.height <= 150  # cropped to what was drawn
     assert result.text().endswith(f"[figure 1: {figure.width}x{figure.height} png]\n")
     assert '<img src="data:image/png;base64,' in output_html(Evaluation(result, None))
+
+
+def test_a_figures_alt_text_is_its_own_title(scratch: Scratch) -> None:
+    result = scratch.run(
+        "import matplotlib.pyplot as plt\n"
+        "fig, (a, b) = plt.subplots(1, 2)\na.set_title('左 <1>')\nb.set_title('右')\nplt.show()\n"
+        "fig = plt.figure()\nfig.suptitle('全体の題')\nfig.add_subplot().set_title('部分')\nplt.show()\n"
+        "plt.figure()\nplt.show()\n"
+    )
+    assert [figure.title for figure in result.figures] == ["左 <1>、右", "全体の題", ""]
+    html = output_html(Evaluation(result, None))
+    assert 'alt="左 &lt;1&gt;、右(snippets/' in html
+    assert re.search(r'alt="snippets/[^"]+ の図 3"', html), "a figure without a title says where it comes from"
 
 
 def test_stderr_lines_are_forwarded_as_progress_while_the_snippet_runs(

@@ -1,4 +1,5 @@
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import torch
 from transformers import AutoModel, AutoTokenizer
 
@@ -29,16 +30,17 @@ for (l, h), ax in zip([(l, h) for l in range(weights.shape[0]) for h in range(we
     ax.set_xticks([])
     ax.set_yticks([])
     if h == 0:
-        ax.set_ylabel(f"layer {l + 1}", fontsize=8)
+        ax.set_ylabel(f"{l + 1} 層", fontsize=8, rotation=0, labelpad=12, va="center")
     if l == 0:
-        ax.set_title(f"head {h + 1}", fontsize=8)
+        ax.set_title(f"ヘッド {h + 1}", fontsize=8)
+fig.suptitle("all-MiniLM-L6-v2 の 6 層 × 12 ヘッドのアテンションの重み(行が見る側、列が見られる側のトークン)")
 plt.show()
 
 fig, ax = plt.subplots(figsize=(6.4, 5.6))
 ax.imshow(weights[layer, head], cmap="viridis", vmin=0, vmax=1)
 ax.set_xticks(range(len(tokens)), tokens, rotation=90)
 ax.set_yticks(range(len(tokens)), tokens)
-ax.set_xlabel("attended to")
-ax.set_ylabel("attending token")
-ax.set_title(f"layer {layer + 1}, head {head + 1}")
+ax.set_xlabel("見られる側のトークン")
+ax.set_ylabel("見る側のトークン")
+ax.set_title(f"{layer + 1} 層のヘッド {head + 1}: it から animal への重みがいちばん大きいヘッド")
 plt.show()

@@ -1,4 +1,5 @@
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import torch
 from transformers import AutoConfig, AutoModel, BartConfig, BertConfig, DistilBertConfig, GPT2Config, OpenAIGPTConfig, T5Config
 
@@ -28,12 +29,17 @@ for folder in ["checkpoints/tiny-gpt2-austen", "checkpoints/tiny-bert-austen"]:
     counts[name] = (2026.9, model.num_parameters())
     print(f"{name:<16} 2026  {type(model).__name__:<15} {model.num_parameters():>16,}")
 
+# labels of points that sit close together go below or to the left, so that no two overlap
+OFFSETS = {"DistilBERT": (5, -10), "BART-large": (6, -4), "tiny-bert-austen": (5, -10)}
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 for name, (year, size) in counts.items():
     ax.scatter(year, size, color="C1" if name.startswith("tiny") else "C0")
-    ax.annotate(name, (year, size), textcoords="offset points", xytext=(5, 3), fontsize=8)
+    dx, dy = OFFSETS.get(name, (5, 3))
+    ax.annotate(name, (year, size), textcoords="offset points", xytext=(dx, dy), fontsize=8,
+                ha="right" if dx < 0 else "left")
 ax.set_yscale("log")
-ax.set_xlabel("year published")
-ax.set_ylabel("parameters (log scale)")
+ax.set_title("Transformer モデルのパラメータ数(オレンジはこのサイトで学習させたモデル)", fontsize=10)
+ax.set_xlabel("発表の年")
+ax.set_ylabel("パラメータ数(対数目盛)")
 ax.set_xlim(2018, 2028.5)
 plt.show()

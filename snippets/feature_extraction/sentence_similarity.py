@@ -1,4 +1,5 @@
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import numpy as np
 from transformers import pipeline
 
@@ -27,6 +28,7 @@ for i in range(len(sentences)):
     for j in range(len(sentences)):
         value = similarity[i, j]
         ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="white" if value > 0.6 else "black")
-fig.colorbar(image, ax=ax, label="cosine similarity")
+fig.colorbar(image, ax=ax, label="コサイン類似度")
+ax.set_title("4 つの文の埋め込みどうしのコサイン類似度", fontsize=10)
 fig.tight_layout()
 plt.show()

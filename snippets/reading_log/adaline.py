@@ -1,6 +1,7 @@
 import csv
 
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import numpy as np
 
 with open("data/iris/iris.csv", encoding="utf-8") as handle:
@@ -40,12 +41,13 @@ print(f"標準化したモデルの学習データでの正解率: {accuracy(X_s
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
 for ax, losses, title in [
-    (axes[0], too_big, "raw features, eta = 0.1"),
-    (axes[1], small, "raw features, eta = 0.0001"),
-    (axes[2], standardised, "standardised, eta = 0.1"),
+    (axes[0], too_big, "そのままの特徴量、η = 0.1"),
+    (axes[1], small, "そのままの特徴量、η = 0.0001"),
+    (axes[2], standardised, "標準化した特徴量、η = 0.1"),
 ]:
     ax.plot(range(1, len(losses) + 1), np.log10(losses), marker="o")
     ax.set_title(title)
-    ax.set_xlabel("epoch")
-axes[0].set_ylabel("log10(mean squared error)")
+    ax.set_xlabel("エポック")
+axes[0].set_ylabel("log10(平均二乗誤差)")
+fig.suptitle("ADALINE の損失の推移: 学習率と標準化による違い")
 plt.show()

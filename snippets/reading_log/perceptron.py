@@ -1,6 +1,7 @@
 import csv
 
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import numpy as np
 
 # Two species and two measurements, so that the data and the boundary fit in one picture.
@@ -33,14 +34,16 @@ print(f"学習データでの正解率: {np.mean(predict(X, w, b) == y):.2f}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
 left.plot(range(1, len(mistakes) + 1), mistakes, marker="o")
-left.set_xlabel("epoch")
-left.set_ylabel("number of updates (mistakes)")
+left.set_title("エポックごとの誤分類(重みの更新)の数", fontsize=10)
+left.set_xlabel("エポック")
+left.set_ylabel("更新の数")
 xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 300), np.linspace(-0.5, 6.5, 300))
 regions = predict(np.c_[xx.ravel(), yy.ravel()], w, b).reshape(xx.shape)
 right.contourf(xx, yy, regions, alpha=0.25, cmap="coolwarm")
 for label, marker, name in [(0, "o", "setosa"), (1, "s", "versicolor")]:
     right.scatter(X[y == label, 0], X[y == label, 1], marker=marker, label=name, edgecolor="black")
-right.set_xlabel("sepal length [cm]")
-right.set_ylabel("petal length [cm]")
+right.set_title("学習後の決定領域", fontsize=10)
+right.set_xlabel("がくの長さ [cm]")
+right.set_ylabel("花びらの長さ [cm]")
 right.legend(loc="upper left")
 plt.show()

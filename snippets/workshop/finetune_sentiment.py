@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import torch
 from transformers import AutoConfig, AutoTokenizer, BertForSequenceClassification
 
@@ -81,11 +82,12 @@ print(f"ツイート {len(tweets):,} 件(別の分野)で POSITIVE の割合: {s
 print(f"MiniLM から転移学習: ツイートでの正解率 {scores['accuracy_tweets_fine_tuned']:.3f}")
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for (name, losses), english in zip(curves.items(), ["fine-tuned from MiniLM", "same architecture, random init"]):
+for (name, losses), shown in zip(curves.items(), ["MiniLM から微調整", "同じ形、ランダムな重みから"]):
     smooth = [sum(losses[max(0, i - 9) : i + 1]) / len(losses[max(0, i - 9) : i + 1]) for i in range(len(losses))]
-    ax.plot(range(1, len(losses) + 1), smooth, label=english)
-ax.set_xlabel(f"step (batches of {BATCH} reviews)")
-ax.set_ylabel("training loss (10-step mean)")
+    ax.plot(range(1, len(losses) + 1), smooth, label=shown)
+ax.set_title("感情分析の学習の損失: 学習済みの重みからとランダムな重みから", fontsize=10)
+ax.set_xlabel(f"ステップ(1 ステップ {BATCH} 件のレビュー)")
+ax.set_ylabel("学習データでの損失(10 ステップの平均)")
 ax.legend()
 plt.show()
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import torch
 from transformers import AutoTokenizer, BertConfig, BertForMaskedLM
 
@@ -96,8 +97,9 @@ print("よく出る 5 トークン:", tokenizer.convert_ids_to_tokens(frequent))
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 ax.plot(range(1, STEPS + 1), curve, linewidth=0.8)
-ax.set_xlabel("step")
-ax.set_ylabel("loss on the chosen tokens (nats)")
+ax.set_title("小さな BERT の事前学習の損失", fontsize=10)
+ax.set_xlabel("ステップ")
+ax.set_ylabel("選んだトークンでの損失(nat)")
 plt.show()
 
 folder = Path("checkpoints/tiny-bert-austen")

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import torch
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
@@ -91,10 +92,11 @@ for step, text in samples.items():
     print(f"{step:>4} ステップ後: {PROMPT!r} → {text!r}")
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-ax.plot(range(1, STEPS + 1), curve, linewidth=0.8, label="training batches")
-ax.scatter([0, STEPS], [untrained, trained], color="C1", zorder=3, label="held-out (Persuasion)")
-ax.set_xlabel("step")
-ax.set_ylabel("cross-entropy loss (nats per token)")
+ax.plot(range(1, STEPS + 1), curve, linewidth=0.8, label="学習のバッチ")
+ax.scatter([0, STEPS], [untrained, trained], color="C1", zorder=3, label="評価データ(『説得』)")
+ax.set_title("小さな GPT-2 の事前学習の損失", fontsize=10)
+ax.set_xlabel("ステップ")
+ax.set_ylabel("交差エントロピー損失(1 トークンあたり nat)")
 ax.legend()
 plt.show()
 

@@ -179,18 +179,28 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
+def _title(figure: Any) -> str:
+    """The figure's own words for what it shows: its suptitle, else the titles of its axes (a grid's first few)."""
+    suptitle = figure.get_suptitle()
+    if suptitle:
+        return str(suptitle)
+    titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    return "、".join(titles[:4]) + ("…" if len(titles) > 4 else "")
+
+
 def _collect_figures() -> list[Figure]:
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is None:
         return []
     figures = []
     for number in plt.get_fignums():
+        figure = plt.figure(number)
         buffer = io.BytesIO()
         # like a notebook's inline figures: cropped to what was drawn, so no label is cut off
-        plt.figure(number).savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         png = buffer.getvalue()
         width, height = _png_size(png)
-        figures.append(Figure(base64.b64encode(png).decode(), width, height))
+        figures.append(Figure(base64.b64encode(png).decode(), width, height, _title(figure)))
     plt.close("all")
     return figures
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import SnippetError
 from .log import log
-from .results import Result
+from .results import Figure, Result
 from .snippet import Snippet
 
 if TYPE_CHECKING:
@@ -102,6 +102,12 @@ def pending_html(display_path: str, progress: Progress | None) -> str:
     )
 
 
+def figure_alt(snippet: str, number: int, figure: Figure) -> str:
+    """A figure's alt text: what its own title says it shows, and where it comes from."""
+    source = f"snippets/{snippet} の図 {number}"
+    return f"{figure.title}({source})" if figure.title else source
+
+
 def output_html(evaluation: Evaluation, embedded_in: str | None = None) -> str:
     """The output block under a snippet: text, figures, stderr (folded), provenance; or the problem."""
     result = evaluation.result
@@ -116,7 +122,7 @@ def output_html(evaluation: Evaluation, embedded_in: str | None = None) -> str:
         parts.append(
             f'<figure class="livenotes-figure"><img src="data:image/png;base64,{figure.png_base64}" '
             f'width="{figure.width}" height="{figure.height}" loading="lazy" '
-            f'alt="snippets/{clean(result.snippet)} の図 {number}"></figure>'
+            f'alt="{clean(figure_alt(result.snippet, number, figure))}"></figure>'
         )
     if result.stderr.strip():
         parts.append(f'<details class="livenotes-stderr"><summary>stderr</summary>{_pre(result.stderr, "")}</details>')

@@ -15,6 +15,7 @@ class Figure:
     png_base64: str
     width: int
     height: int
+    title: str = ""  # what the figure says it shows (its suptitle, else its axes' titles): the page's alt text
 
 
 @dataclass
