@@ -11,7 +11,7 @@ tokenizer = AutoTokenizer.from_pretrained("checkpoints/all-MiniLM-L6-v2")  # all
 models = {
     "ランダムな重み": BertForSequenceClassification(AutoConfig.from_pretrained("checkpoints/all-MiniLM-L6-v2", **LABELS)),
     "MiniLM の重み + 新しい頭": BertForSequenceClassification.from_pretrained("checkpoints/all-MiniLM-L6-v2", **LABELS),
-    "感情分析に微調整した重み": BertForSequenceClassification.from_pretrained("checkpoints/minilm-sentiment"),
+    "感情分析にファインチューニングした重み": BertForSequenceClassification.from_pretrained("checkpoints/minilm-sentiment"),
 }
 SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"]
 inputs = tokenizer(SENTENCES, padding=True, return_tensors="pt")
@@ -33,7 +33,7 @@ for name, model in models.items():
           f"  POSITIVE の確率 {[round(p, 3) for p in probabilities.tolist()]}")
 
 # Where did fine-tuning change the body? The same relative change, part by part.
-tuned = dict(models["感情分析に微調整した重み"].bert.named_parameters())
+tuned = dict(models["感情分析にファインチューニングした重み"].bert.named_parameters())
 parts = {"埋め込み": "embeddings.", **{f"{i + 1} 層目": f"encoder.layer.{i}." for i in range(6)}, "pooler": "pooler."}
 shares = []
 for part, prefix in parts.items():
@@ -41,4 +41,4 @@ for part, prefix in parts.items():
     change = sum(((tuned[key] - reference[key]) ** 2).sum() for key in keys) ** 0.5
     size = sum((reference[key] ** 2).sum() for key in keys) ** 0.5
     shares.append(f"{part} {(change / size).item():.2%}")
-print("微調整した重みの部分ごとの変化:", ", ".join(shares))
+print("ファインチューニングした重みの部分ごとの変化:", ", ".join(shares))

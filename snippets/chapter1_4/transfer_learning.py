@@ -20,7 +20,7 @@ for name, value in bars.items():
     print(f"{name.replace(chr(10), ' '):<30} {value:.3f}")
 
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
-ax.bar(["いつも POSITIVE\nと答える", "ランダムな重み\n+ 微調整", "MiniLM の重み\n+ 微調整"], list(bars.values()),
+ax.bar(["いつも POSITIVE\nと答える", "ランダムな重み\n+ ファインチューニング", "MiniLM の重み\n+ ファインチューニング"], list(bars.values()),
        color=["0.7", "C1", "C0"])
 ax.set_ylim(0.5, 0.85)
 ax.set_title("評価データ(レビュー 1,254 件)での正解率", fontsize=10)

@@ -82,7 +82,7 @@ print(f"ツイート {len(tweets):,} 件(別の分野)で POSITIVE の割合: {s
 print(f"MiniLM から転移学習: ツイートでの正解率 {scores['accuracy_tweets_fine_tuned']:.3f}")
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for (name, losses), shown in zip(curves.items(), ["MiniLM から微調整", "同じ形、ランダムな重みから"]):
+for (name, losses), shown in zip(curves.items(), ["MiniLM からファインチューニング", "同じ形、ランダムな重みから"]):
     smooth = [sum(losses[max(0, i - 9) : i + 1]) / len(losses[max(0, i - 9) : i + 1]) for i in range(len(losses))]
     ax.plot(range(1, len(losses) + 1), smooth, label=shown)
 ax.set_title("感情分析の学習の損失: 学習済みの重みからとランダムな重みから", fontsize=10)
