@@ -35,23 +35,29 @@ _BOX = re.compile(r'^(?P<indent>\s*)<div class="try-it" data-box="(?P<name>[^"]*
 
 _root = Path.cwd()
 _used: set[str] = set()  # models a page of this build shows, to be put into the site
+_export: dict[str, Any] | None = None  # boxes.json as this build found it (None: the recipe has not written it yet)
+_runtime_bytes = 0  # what every box downloads besides its model
 
 
 def on_config(config: Any) -> None:
     global _root
     _root = Path(config.config_file_path).parent
+
+
+def on_pre_build(config: Any) -> None:
+    """Read the export and size the runtime once per build (mkdocs serve: once per rebuild, as the recipe may
+    have just written them)."""
+    global _export, _runtime_bytes
     _used.clear()
-
-
-def _export() -> dict[str, Any] | None:
     path = _root / EXPORT / "boxes.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    _export = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    docs = Path(config.docs_dir)
+    _runtime_bytes = sum((docs / f).stat().st_size for f in RUNTIME if (docs / f).is_file())
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if 'class="try-it"' not in markdown:
         return markdown
-    export = _export()
     source = _source_lines(page)
     lines = markdown.splitlines()
     for i, line in enumerate(lines):
@@ -59,7 +65,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if match:
             # errors name the file's own line (other hooks may have changed the Markdown's line count above it)
             where = f"docs/{page.file.src_uri}" + (f":{source.index(line) + 1}" if line in source else "")
-            lines[i] = match["indent"] + _box(match["name"], export, page, config, where)
+            lines[i] = match["indent"] + _box(match["name"], _export, page, where)
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +76,7 @@ def _source_lines(page: Any) -> list[str]:
         return []
 
 
-def _box(name: str, export: dict[str, Any] | None, page: Any, config: Any, where: str) -> str:
+def _box(name: str, export: dict[str, Any] | None, page: Any, where: str) -> str:
     if export is None:
         return (
             '<div class="admonition note try-it-missing"><p class="admonition-title">自分で試す</p>'
@@ -87,9 +93,7 @@ def _box(name: str, export: dict[str, Any] | None, page: Any, config: Any, where
     model = box["model"]
     _used.add(model)
     folder = _root / EXPORT / model
-    download = sum((folder / f).stat().st_size for f in MODEL_FILES) + sum(
-        (Path(config.docs_dir) / f).stat().st_size for f in RUNTIME if (Path(config.docs_dir) / f).is_file()
-    )
+    download = sum((folder / f).stat().st_size for f in MODEL_FILES) + _runtime_bytes
     root = get_relative_url(".", page.url)
     root = "" if root == "." else root.rstrip("/") + "/"
     attributes = {

@@ -176,14 +176,15 @@ def _group_is_gone(pgid: int) -> None:
     [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGHUP, True)],
     ids=["ctrl-c", "sigterm", "sighup"],
 )
-def test_a_signal_stops_mkdocs_build_mid_snippet_with_every_process_it_started(
-    tmp_path: Path, running: list[Running], signum: int, group: bool
+@pytest.mark.parametrize("command", [["build"], ["serve", "--dev-addr", "127.0.0.1:0"]], ids=["build", "serve"])
+def test_a_signal_stops_mkdocs_mid_snippet_with_every_process_it_started(
+    tmp_path: Path, running: list[Running], command: list[str], signum: int, group: bool
 ) -> None:
-    build = Running(_site(tmp_path), "build")
-    running.append(build)
-    build.wait_until_the_snippet_runs()
-    build.signal_and_time_the_exit(signum, group=group)
-    _group_is_gone(build.worker)
+    mkdocs = Running(_site(tmp_path), *command)
+    running.append(mkdocs)
+    mkdocs.wait_until_the_snippet_runs()
+    mkdocs.signal_and_time_the_exit(signum, group=group)
+    _group_is_gone(mkdocs.worker)
 
 
 def test_the_worker_dies_with_a_build_killed_by_sigkill(tmp_path: Path, running: list[Running]) -> None:
@@ -192,21 +193,6 @@ def test_the_worker_dies_with_a_build_killed_by_sigkill(tmp_path: Path, running:
     build.wait_until_the_snippet_runs()
     # the kernel's parent-death signal: nothing of the build runs after SIGKILL
     build.signal_and_time_the_exit(signal.SIGKILL, group=False)
-
-
-@pytest.mark.parametrize(
-    ("signum", "group"),
-    [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGHUP, True)],
-    ids=["ctrl-c", "sigterm", "sighup"],
-)
-def test_a_signal_stops_mkdocs_serve_mid_snippet_with_every_process_it_started(
-    tmp_path: Path, running: list[Running], signum: int, group: bool
-) -> None:
-    serve = Running(_site(tmp_path), "serve", "--dev-addr", "127.0.0.1:0")
-    running.append(serve)
-    serve.wait_until_the_snippet_runs()
-    serve.signal_and_time_the_exit(signum, group=group)
-    _group_is_gone(serve.worker)
 
 
 def test_after_an_interrupted_build_the_next_one_starts_cleanly_and_is_right(

@@ -60,6 +60,7 @@ class Output(torch.nn.Module):
 
 
 def export(model, tokenizer, output, path):
+    """Write the model as ONNX; the names of its inputs (the tokenizer's, in the order the model takes them)."""
     sample = tokenizer(["a short example", "and a longer one"], padding=True, truncation=True, max_length=8, return_tensors="pt")
     names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
     axes = {name: {0: "batch", 1: "tokens"} for name in names}
@@ -68,6 +69,7 @@ def export(model, tokenizer, output, path):
         torch.onnx.export(Output(model, names, output).eval(), tuple(sample[n] for n in names), path, input_names=names,
                           output_names=[output], dynamic_axes={**axes, output: {0: "batch", 1: "tokens"}},
                           dynamo=False, opset_version=17)
+    return names
 
 
 def weights_in_fp16(source, target):
@@ -172,7 +174,7 @@ with tempfile.TemporaryDirectory() as scratch:
         tokenizer = AutoTokenizer.from_pretrained(checkpoint)
         model = task_class.from_pretrained(checkpoint).eval()
         fp32 = Path(scratch) / f"{name}.onnx"
-        export(model, tokenizer, output, fp32)
+        inputs = export(model, tokenizer, output, fp32)
         variants = {"fp32": fp32, "fp16": fp32.with_suffix(".fp16.onnx"), "int8": fp32.with_suffix(".int8.onnx")}
         weights_in_fp16(fp32, variants["fp16"])
         quantize_dynamic(fp32, variants["int8"], weight_type=QuantType.QInt8)
@@ -188,7 +190,6 @@ with tempfile.TemporaryDirectory() as scratch:
         shutil.copy(variants[best], target / "model.onnx")
         for file in ("config.json", "tokenizer.json", "tokenizer_config.json"):
             shutil.copy(Path(checkpoint) / file, target / file)
-        inputs = [tensor.name for tensor in onnx.load(target / "model.onnx").graph.input]
         chosen[name] = {"precision": best, "bytes": results[best][0], "inputs": inputs, "output": output}
         for variant, (size, worst, same) in results.items():
             rows.append((name, variant, size, worst, same, variant == best))
