@@ -44,15 +44,16 @@ def on_config(config: Any) -> None:
     _root = Path(config.config_file_path).parent
 
 
-def on_pre_build(config: Any) -> None:
-    """Read the export and size the runtime once per build (mkdocs serve: once per rebuild, as the recipe may
-    have just written them)."""
+def on_files(files: Any, config: Any) -> Any:
+    """Read the export and size the runtime once per build (mkdocs serve: once per rebuild). This hook comes after
+    executable_notes in mkdocs.yml, whose on_files runs the snippets: the export recipe has written boxes.json."""
     global _export, _runtime_bytes
     _used.clear()
     path = _root / EXPORT / "boxes.json"
     _export = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
     docs = Path(config.docs_dir)
     _runtime_bytes = sum((docs / f).stat().st_size for f in RUNTIME if (docs / f).is_file())
+    return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
