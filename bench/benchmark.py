@@ -4,8 +4,8 @@ Works on copies of the project (docs, snippets, approved outputs, config, checkp
 cache of the developer's last build), so the developer's own tree and cache are left alone. Variants:
 
 - ``full``: the real site (hooks, notebooks, glossary, everything), warm (every snippet from the cache);
-- ``bare``: the same Markdown with Material and the same extensions, no hooks, no mkdocs-jupyter, no notebook
-  pages; the directive lines are removed;
+- ``bare``: the same Markdown with Material and the same extensions, no hooks, no notebook pages; the
+  directive lines are removed;
 - ``markdown-exec``: every ``{% run "x.py" %}`` becomes a markdown-exec block that executes the same file
   (included with ``--8<--``), re-run on every build as markdown-exec does;
 - ``full-same-examples``: ``full`` with the training recipes' directives removed, as in ``markdown-exec``
@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +41,7 @@ PROBE = ROOT / "bench" / "build_probe.py"
 EDITED_SNIPPET = "feature_extraction/token_vectors.py"
 EDITED_PAGE = "feature-extraction.md"
 PAGE_PATH = "/feature-extraction/"
+NOTEBOOK_PATH = "/notebooks/feature-extraction/"
 _DIRECTIVE = re.compile(r'^\s*\{%\s*(?:run\s+"(?P<snippet>[^"]+)"|build_report)\s*%\}\s*$')
 _PRODUCES = re.compile(r"^#\s*livenotes:.*\bproduces=", re.MULTILINE)
 
@@ -96,8 +98,8 @@ def drop_yaml_block(text: str, first_line: str) -> str:
 
 
 def bare_config(text: str) -> str:
-    """The site's config without the hooks, mkdocs-jupyter and the notebook pages."""
-    for block in ("hooks:", "- mkdocs-jupyter:", "- ノートブック:"):
+    """The site's config without the hooks (so without the notebook pages they make) and the notebooks' nav."""
+    for block in ("hooks:", "- ノートブック:"):
         text = drop_yaml_block(text, block)
     return text
 
@@ -170,10 +172,42 @@ def wait_for(url: str, marker: str, timeout: float = 300) -> float:
     raise SystemExit(f"{marker!r} never appeared at {url}")
 
 
-def serve_edit_loop(project: Path, repeats: int) -> dict[str, list[float]]:
-    """Seconds from saving an edit to its page serving the new text: snippet and prose edits, alternately.
+def settle(url: str, notebook_url: str, quiet: float = 2.0, timeout: float = 120) -> None:
+    """Wait until the server is idle: its notebook page rendered, and no rebuild for ``quiet`` seconds.
 
-    The first edit of each kind is not counted (it starts the worker, or is the first rebuild in the process).
+    A chapter's notebook page is rendered on the side under serve (the page says 「生成中」 meanwhile), and
+    the server rebuilds when it is ready: an edit made right then would be timed with that rebuild ahead
+    of it. MkDocs' livereload endpoint answers as soon as a build newer than the page's is visible.
+    """
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        with urllib.request.urlopen(notebook_url, timeout=60) as response:  # waits for a build under way
+            if "生成中" in response.read().decode():
+                time.sleep(0.2)
+                continue
+        with urllib.request.urlopen(url, timeout=60) as response:
+            epoch = re.search(r"livereload\((\d+),", response.read().decode())
+        if epoch is None:
+            return
+        origin = url.split("/", 3)[:3]
+        try:
+            with urllib.request.urlopen(f"{'/'.join(origin)}/livereload/{epoch.group(1)}/0", timeout=quiet):
+                continue  # a newer build appeared: wait again
+        except TimeoutError:
+            return
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                return
+            raise
+    raise SystemExit(f"the server at {url} never stopped rebuilding")
+
+
+def serve_edit_loop(project: Path, repeats: int) -> dict[str, list[float]]:
+    """Seconds from saving an edit to its page serving the new text: snippet and prose edits, alternately;
+    and for each prose edit, until the chapter's notebook page (rendered on the side) shows it too.
+
+    Each edit is made on an idle server (``settle``). The first edit of each kind is not counted (it starts
+    the worker, or is the first rebuild in the process).
     """
     port = free_port()
     mount = re.search(r"^site_url:\s*https?://[^/\s]+(?P<path>/\S*)?", (project / "mkdocs.yml").read_text(), re.M)
@@ -182,7 +216,8 @@ def serve_edit_loop(project: Path, repeats: int) -> dict[str, list[float]]:
     snippet = project / "snippets" / EDITED_SNIPPET
     page = project / "docs" / EDITED_PAGE
     originals = {snippet: snippet.read_text(), page: page.read_text()}
-    times: dict[str, list[float]] = {"snippet": [], "prose": []}
+    times: dict[str, list[float]] = {"snippet": [], "prose": [], "notebook": []}
+    notebook_url = url.replace(PAGE_PATH, NOTEBOOK_PATH)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     with subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
@@ -195,14 +230,20 @@ def serve_edit_loop(project: Path, repeats: int) -> dict[str, list[float]]:
             wait_for(url, "livenotes-output")
             for edit in range(repeats + 1):
                 for kind, path in (("snippet", snippet), ("prose", page)):
+                    settle(url, notebook_url)
                     marker = f"bench{kind}{edit}x{time.time_ns()}"
                     added = f"print({marker!r})\n" if kind == "snippet" else f"\n{marker}\n"
+                    saved = time.perf_counter()
                     path.write_text(originals[path] + added)
                     # the output block shows the printed line; the prose is its own paragraph
                     seconds = wait_for(url, f"{marker}\n" if kind == "snippet" else f"<p>{marker}</p>")
                     if edit:
                         times[kind].append(seconds)
                     log(f"serve: {kind} edit {edit} visible after {seconds:.2f} s{'' if edit else ' (not counted)'}")
+                    if kind == "prose":
+                        wait_for(notebook_url, f"<p>{marker}</p>")
+                        if edit:
+                            times["notebook"].append(time.perf_counter() - saved)
         finally:
             server.terminate()
     for path, text in originals.items():
@@ -294,7 +335,11 @@ def main() -> None:
     stats = {name: spread(values) for name, values in seconds.items()}
     bare, mdexec = stats["bare"]["median"], stats["markdown-exec"]["median"]
     full, same = stats["full"]["median"], stats["full-same-examples"]["median"]
-    snippet_edit, prose_edit = spread(edits["snippet"]), spread(edits["prose"])
+    snippet_edit, prose_edit, notebook_follows = (
+        spread(edits["snippet"]),
+        spread(edits["prose"]),
+        spread(edits["notebook"]),
+    )
     figures.update(
         {
             "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -303,6 +348,7 @@ def main() -> None:
             "builds_s": stats,
             "serve_snippet_edit_s": snippet_edit,
             "serve_prose_edit_s": prose_edit,
+            "serve_prose_edit_to_notebook_page_s": notebook_follows,
             "full_over_bare": round(full / bare, 3),
             "same_examples_over_markdown_exec": round(same / mdexec, 3),
             "markdown_exec_blocks": exec_blocks,
@@ -331,6 +377,7 @@ def main() -> None:
         ),
         row("serve: snippet edit → page", snippet_edit, f"bare + 1 s = {bare + 1:.2f} s", "", f"≤ {bare + 1:.2f} s"),
         row("serve: prose edit → page", prose_edit, f"bare + 0.5 s = {bare + 0.5:.2f} s", "", f"≤ {bare + 0.5:.2f} s"),
+        row("serve: prose edit → its notebook page", notebook_follows, "rendered on the side", "", ""),
         (
             "serve on a fresh clone: first page answers",
             f"{figures['first_page_fresh_clone_s']:.2f} s",

@@ -16,6 +16,7 @@ on_serve = _build.on_serve
 on_pre_page = _build.on_pre_page
 on_page_markdown = _build.on_page_markdown
 on_page_content = _build.on_page_content
+on_post_page = _build.on_post_page
 on_post_build = _build.on_post_build
 on_shutdown = _build.on_shutdown
 on_env = _build.on_env

@@ -8,7 +8,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from livenotes import NotebookPages, SnippetError, Term, link_terms, read_glossary
+from livenotes import PageCaches, SnippetError, Term, link_terms, read_glossary
 
 GLOSSARY = "glossary.md"
 _terms: list[Term] = []
@@ -26,7 +26,6 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     if page.file.src_uri == GLOSSARY or page.meta.get("glossary") is False:
         return html
     base = get_relative_url(GLOSSARY.replace(".md", "/"), page.url)
-    if NotebookPages.is_notebook_page(page.file.src_uri):
-        # a notebook page is a megabyte of HTML that rarely changes: its links are remembered by its content
-        return NotebookPages.of(config).linked(html, base, _terms, lambda: link_terms(html, _terms, base))
-    return link_terms(html, _terms, base)
+    # remembered by the page's content: linking takes longer than reading the result (a notebook page is a
+    # megabyte of HTML), and most pages are unchanged from one build or serve rebuild to the next
+    return PageCaches.of(config).linked(html, base, _terms, lambda: link_terms(html, _terms, base))

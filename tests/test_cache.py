@@ -62,7 +62,7 @@ def test_remembered_versions_are_forgotten_when_the_environment_changes(
     book = cache_key.VersionBook(tmp_path / "libraries.json")
     assert "numpy" in book.versions({"numpy"})
     book.save()
-    monkeypatch.setattr(cache_key, "library_versions", lambda modules: {"numpy": "0.0.1"})
+    monkeypatch.setattr(cache_key, "library_versions", lambda modules, distributions=None: {"numpy": "0.0.1"})
     assert cache_key.VersionBook(tmp_path / "libraries.json").versions({"numpy"})["numpy"] != "0.0.1"
     monkeypatch.setattr(cache_key, "_environment_fingerprint", lambda: "another environment")
     assert cache_key.VersionBook(tmp_path / "libraries.json").versions({"numpy"}) == {"numpy": "0.0.1"}

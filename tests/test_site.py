@@ -215,3 +215,75 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
         assert (
             '<pre class="livenotes-stdout"><code>やっと' in done and '<pre class="livenotes-stdout"><code>すぐ' in done
         )
+
+
+_NOTEBOOK_PAGES = "extra:\n  livenotes:\n    notebooks: true\n"
+
+
+def _site_with_a_notebook(tmp_path: Path) -> Path:
+    site = make_site(
+        tmp_path,
+        '# p\n\nある文。\n\n{% run "a.py" %}\n\n## 二つ目\n\n{% run "b.py" %}\n',
+        {"a.py": "print('ノートにも出る')\n", "b.py": "x = 1  # `code`\nprint(x + 1)\n"},
+        {"a.txt": "ノートにも出る\n", "b.txt": "2\n"},
+    )
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + _NOTEBOOK_PAGES, encoding="utf-8")
+    return site
+
+
+def test_a_warm_build_makes_the_same_site_as_a_cold_one(tmp_path: Path) -> None:
+    # the second build takes notebook renderings, highlighted code and search entries from memos on disk;
+    # what it writes must be what the first build (which made them) wrote, byte for byte
+    site = _site_with_a_notebook(tmp_path)
+    for out in ("cold", "warm"):
+        done = mkdocs("build", "--strict", "--site-dir", out, cwd=site)
+        assert done.returncode == 0, done.stderr
+    memos = site / ".cache" / "livenotes"
+    assert len(list((memos / "highlighted-code").iterdir())) == 2  # one per snippet
+    assert len(list((memos / "search-entries").iterdir())) == 1  # the one page (notebook pages are not indexed)
+    assert list((memos / "notebook-pages").glob("render-*/*.json")), "the notebook's rendering was not remembered"
+
+    def files(out: str) -> dict[str, bytes]:
+        root = site / out
+        skip = {"livenotes-report.json", "sitemap.xml.gz"}  # timings; a gzip header with its time
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and p.name not in skip
+        }
+
+    cold, warm = files("cold"), files("warm")
+    assert cold.keys() == warm.keys()
+    assert [name for name in cold if cold[name] != warm[name]] == []
+    notebook = (site / "warm" / "notebooks" / "index.html").read_text(encoding="utf-8")  # index.md's notebook
+    assert (site / "warm" / "notebooks" / "index.ipynb").is_file()
+    assert 'href="notebooks/index.ipynb" download' in (site / "warm" / "index.html").read_text(encoding="utf-8")
+    assert "ノートにも出る" in notebook and "生成中" not in notebook
+    index = json.loads((site / "warm" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("print" in doc["text"] for doc in index["docs"]), "the code is still in the search index"
+    assert not any(doc["location"].startswith("notebooks/") for doc in index["docs"])
+
+
+def test_serve_renders_a_changed_notebook_on_the_side_and_stops_its_helper(tmp_path: Path) -> None:
+    site = _site_with_a_notebook(tmp_path)
+    with _serving(site) as url:
+        chapter = _fetch_until(url, "<code>ノートにも出る", 120)
+        assert "ある文。" in chapter
+        # the notebook page is there at once, saying its rendering is being made; then the real one
+        notebook = _fetch_until(url + "notebooks/", "ノートにも出る", 120)
+        assert "生成中" not in notebook
+        (site / "docs" / "index.md").write_text(
+            (site / "docs" / "index.md").read_text(encoding="utf-8") + "\n書き足した一文。\n", encoding="utf-8"
+        )
+        _fetch_until(url, "書き足した一文。", 60)  # the chapter does not wait for its notebook
+        _fetch_until(url + "notebooks/", "書き足した一文。", 120)
+    helpers = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"livenotes._internal.page_caches" in command and str(site).encode() in command:
+            helpers.append(entry.name)
+    assert helpers == [], "a notebook helper outlived the server"

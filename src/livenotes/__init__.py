@@ -20,13 +20,13 @@ from livenotes._internal.snippet import Options, Snippet, load_snippet
 
 if _typing.TYPE_CHECKING:  # for type checkers and griffe (the API page); at run time __getattr__ below imports them
     from livenotes._internal.mkdocs_build import LiveNotesBuild
-    from livenotes._internal.notebook_pages import NotebookPages
     from livenotes._internal.notebooks import Links, NotebookSource, build_notebook, notebook_uri
+    from livenotes._internal.page_caches import PageCaches
 
 _LAZY = {
     "LiveNotesBuild": "livenotes._internal.mkdocs_build",
     "Links": "livenotes._internal.notebooks",
-    "NotebookPages": "livenotes._internal.notebook_pages",
+    "PageCaches": "livenotes._internal.page_caches",
     "NotebookSource": "livenotes._internal.notebooks",
     "build_notebook": "livenotes._internal.notebooks",
     "notebook_uri": "livenotes._internal.notebooks",
@@ -41,10 +41,10 @@ __all__ = [
     "Figure",
     "Links",
     "LiveNotesBuild",
-    "NotebookPages",
     "NotebookSource",
     "Options",
     "Page",
+    "PageCaches",
     "Project",
     "Result",
     "Snippet",

@@ -34,6 +34,7 @@ class SnippetGraph:
         self.project = project
         self._load = load
         self._producers: dict[str, str] | None = None
+        self._inputs: dict[str, dict[str, str | None]] = {}  # keys, needs and order all ask, many times a build
 
     def producers(self) -> dict[str, str]:
         """Folder → the snippet that writes it (from ``# livenotes: produces=...``)."""
@@ -56,12 +57,14 @@ class SnippetGraph:
 
     def inputs(self, snippet: Snippet) -> dict[str, str | None]:
         """What the snippet reads → the snippet that makes it (None: a file to hash). Its own products are outputs."""
-        found = {}
-        for path in referenced_inputs(self.project, snippet):
-            maker = self.maker_of(path)
-            if maker != snippet.name:
-                found[path] = maker
-        return found
+        if snippet.name not in self._inputs:
+            found = {}
+            for path in referenced_inputs(self.project, snippet):
+                maker = self.maker_of(path)
+                if maker != snippet.name:
+                    found[path] = maker
+            self._inputs[snippet.name] = found
+        return self._inputs[snippet.name]
 
     def needs(self, snippet: Snippet) -> list[str]:
         """Declared needs, plus the snippets that make what this one reads."""

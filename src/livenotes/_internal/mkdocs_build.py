@@ -13,15 +13,14 @@ waits a few seconds only: a page whose snippets have no result yet shows 「実�
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -31,7 +30,7 @@ from .directives import Page, parse_page, replace_lines
 from .engine import Engine, Evaluation
 from .errors import SnippetError
 from .log import log
-from .notebook_pages import NotebookPages
+from .page_caches import NotebookFile, PageCaches
 from .project import Project
 from .runner import BackgroundRunner
 
@@ -57,6 +56,8 @@ class LiveNotesBuild:
         self.summary: dict[str, Any] = {}
         self.with_notebook: set[str] = set()  # src_uri of the pages whose notebook this build made
         self.links = notebooks.Links(None, None)
+        self.caches: PageCaches | None = None
+        self.config: Any = None  # this build's MkDocs config
         self.make_notebooks = False
         self._arrivals: Path | None = None
 
@@ -83,11 +84,14 @@ class LiveNotesBuild:
         self.engine.begin_build()
         self.pages, self.rows, self._html, self.summary, self.with_notebook = {}, {}, {}, {}, set()
         self.links = notebooks.Links(config.site_url, config.repo_url)
-        # notebooks only where mkdocs-jupyter is there to render them as pages
-        self.make_notebooks = "mkdocs-jupyter" in config.plugins
-        NotebookPages.of(config).configure(config)
+        # each chapter's notebook, rendered as a page of its own, where the site asks for them (mkdocs.yml:
+        # extra: livenotes: notebooks: true)
+        self.make_notebooks = bool((config.extra.get("livenotes") or {}).get("notebooks"))
+        self.caches, self.config = PageCaches.of(config), config
+        self.caches.begin_build()
+        self.caches.remember_search_entries(config)
+        self.caches.cache_handler_templates(config)  # hooks' on_config runs after the search plugin's, which made it
 
-    @event_priority(50)  # before mkdocs-jupyter's on_files, so it renders the notebooks this adds
     def on_files(self, files: Any, config: Any) -> Any:
         """Parse every page once, evaluate its snippets (or hand them to the runner), add the notebooks."""
         assert self.engine is not None
@@ -123,23 +127,29 @@ class LiveNotesBuild:
         time.sleep(1.0)  # the polling observer takes its first look at the files after it starts
         self._arrived()
 
-    @event_priority(-50)  # after mkdocs-jupyter's on_pre_page, which gives notebook pages their render()
     def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
-        """Notebook pages of concurrent builds render one at a time (mkdocs-jupyter writes its cache in place)."""
-        if NotebookPages.is_notebook_page(page.file.src_uri):
-            NotebookPages.of(config).render_in_turn(page)
+        """A notebook page renders from its notebook (remembered), not from its source read as Markdown; under
+        serve a new rendering is made on the side, so the build (and the chapter being edited) does not wait."""
+        if PageCaches.is_notebook_page(page.file.src_uri):
+            PageCaches.of(config).render_as_page(page, arrivals=self._arrivals if self.runner else None)
         return page
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """The notebook itself is published beside its page."""
+        if PageCaches.is_notebook_page(page.file.src_uri):
+            PageCaches.publish_source(page)
+        return output
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         """The theme's templates compiled once, not on every build."""
-        return NotebookPages.of(config).with_template_cache(env)
+        return PageCaches.of(config).with_template_cache(env)
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         """Replace each directive with the snippet's code and its output (or its problem, or 「実行中…」)."""
         src_uri = page.file.src_uri
-        if NotebookPages.is_notebook_page(src_uri):
-            # its "markdown" is the notebook's JSON, which mkdocs-jupyter renders instead: nothing to replace in it
-            NotebookPages.exclude_from_search(page)
+        if PageCaches.is_notebook_page(src_uri):
+            # its "markdown" is the notebook's JSON, which on_pre_page's render() reads instead: nothing to replace
+            PageCaches.exclude_from_search(page)
             return markdown
         parsed = self.pages.get(src_uri)
         text = parsed.text.removeprefix("\ufeff") if parsed else ""
@@ -167,13 +177,12 @@ class LiveNotesBuild:
         """Put the outputs' HTML where the placeholders are."""
         for token, fragment in self._html.items():
             html = html.replace(f"<p>{token}</p>", fragment)
-        # mkdocs-jupyter writes its MathJax loader even with no URL (custom_mathjax_url: ""): drop the empty tag
-        return html.replace('<script src=""> </script>', "")
+        return html
 
     def on_post_build(self, config: Any) -> None:
         """Evict stale cache entries and write the build report."""
         assert self.engine is not None
-        NotebookPages.of(config).evict()
+        PageCaches.of(config).evict()
         if not self.execute:
             return
         evicted = self.engine.end_build() if self.runner is None else 0  # under serve the runner evicts
@@ -195,7 +204,9 @@ class LiveNotesBuild:
         )
 
     def on_shutdown(self) -> None:
-        """Stop the runner and the worker when MkDocs exits."""
+        """Stop the runner, the worker and any notebook renderings when MkDocs exits."""
+        if self.caches is not None:
+            self.caches.stop_helpers()
         if self.runner is not None:
             self.runner.close()
             self.runner = None
@@ -260,6 +271,8 @@ class LiveNotesBuild:
             graph=self.engine.graph,
             evaluation=self._evaluation,
             site_setup=self.site_setup,
+            distributions=self.engine.keys.book.distributions,
+            versions=self.engine.keys.book.versions,
         )
         notebook = notebooks.safe_build(page, source, self.links)
         if notebook is None:
@@ -269,9 +282,10 @@ class LiveNotesBuild:
         path = folder / uri
         data = notebooks.dumps(notebook).encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:
+            notebooks.validate(notebook)  # only a changed notebook: the one on disk passed when it was written
             write_atomic(path, data)
         if files.get_file_from_path(uri) is None:
-            files.append(File(uri, str(folder), config.site_dir, config.use_directory_urls))
+            files.append(NotebookFile(uri, str(folder), config.site_dir, config.use_directory_urls))
         self.with_notebook.add(page_uri)
 
     def _with_notebook_links(self, markdown: str, page_uri: str, page_url: str) -> str:
@@ -294,7 +308,9 @@ class LiveNotesBuild:
         return "\n".join(lines) + "\n"
 
     def _placeholder(self, fragment: str, indent: str) -> str:
-        token = f"livenotes{uuid.uuid4().hex}"
+        # named by its content, not at random: the page's HTML around it is then the same from one build to
+        # the next, and the glossary's links on it are remembered (PageCaches.linked)
+        token = "livenotes" + hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:32]
         self._html[token] = fragment
         return f"\n{indent}{token}\n"
 
@@ -304,7 +320,9 @@ class LiveNotesBuild:
             snippet = self.engine.snippet(name, where)
         except SnippetError as error:
             return self._placeholder(render.problem(error, where), indent)
-        code = render.code_block(snippet, indent)
+        # highlighted once and remembered, then put in like an output (PageCaches.code_html)
+        assert self.caches is not None
+        code = self._placeholder(self.caches.code_html(render.code_block(snippet), self.config), indent)
         if not self.execute:
             return code
         evaluation = self._evaluation(snippet.name, where)

@@ -8,7 +8,6 @@ the checkpoints the page reads.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import posixpath
 import re
@@ -17,10 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import nbformat
-from nbformat import v4
-
-from .cache_key import distributions_of_module
+from .cache_key import canonical_name, distributions_of_module, library_versions
 from .directives import Page
 from .engine import Evaluation
 from .errors import SnippetError
@@ -44,6 +40,10 @@ class NotebookSource:
     graph: SnippetGraph
     evaluation: Callable[[str], Evaluation | None]  # None: no output to show (execution off, or not yet run)
     site_setup: SiteSetup | None = None
+    # module → providing distributions (the engine remembers it on disk; reading it costs 0.3 s)
+    distributions: Callable[[], dict[str, list[str]]] = distributions_of_module
+    # distributions (canonical name) → version, for modules and what they require (remembered likewise)
+    versions: Callable[[frozenset[str]], dict[str, str]] = library_versions
 
 
 FOLDER = "notebooks"  # where the generated notebooks live on the site
@@ -113,22 +113,24 @@ def notebook_uri(page_uri: str) -> str:
 
 
 def download_path(page_uri: str) -> str:
-    """Where mkdocs-jupyter (``include_source``) puts the raw ``.ipynb`` in the built site."""
+    """Where the raw ``.ipynb`` is published in the built site: beside its page (``PageCaches.publish_source``)."""
     stem = posixpath.basename(notebook_uri(page_uri)).removesuffix(".ipynb")
+    if stem == "index":  # MkDocs makes notebooks/index.ipynb the page notebooks/ (notebooks/index.html)
+        return f"{FOLDER}/index.ipynb"
     return f"{FOLDER}/{stem}/{stem}.ipynb"
 
 
 def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
-    """The notebook for one page, validated with nbformat."""
+    """The notebook for one page (nbformat 4.5, as plain data: ``validate`` checks it against the schema)."""
     page_uri = page.path.removeprefix("docs/")
     on_page = [source.snippet(name) for name in page.snippets]
     shown = {s.name for s in on_page}
     recipes = [source.snippet(name) for name in source.graph.order(s.name for s in on_page) if name not in shown]
-    cells: list[Any] = [v4.new_markdown_cell(_title(page, links))]
+    cells: list[Any] = [_markdown_cell(_title(page, links))]
     cells += _setup_cells(source, [*recipes, *on_page], links)
     if recipes:
         cells.append(
-            v4.new_markdown_cell(
+            _markdown_cell(
                 "## このノートが読むチェックポイントを作る\n\n"
                 "ページの例が読むチェックポイントは、モデル工房のレシピが作ります。"
                 "ここで順に実行します(このビルドでの所要時間を各セルの前に書きました)。"
@@ -139,26 +141,71 @@ def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
     for prose, directive in page.chunks():
         text = _prose(_without_title(prose), page_uri, links)
         if text:
-            cells.append(v4.new_markdown_cell(text))
+            cells.append(_markdown_cell(text))
         if directive is not None:
             cells += _snippet_cells(source, source.snippet(directive.arg), announce=False)
-    notebook = v4.new_notebook(
-        cells=cells,
-        metadata={
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index}"  # by position: the same page gives the same notebook, byte for byte
+    return {
+        "cells": cells,
+        "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python", "version": sys.version.split()[0]},
             "livenotes": {"page": page.path, "generated": "by the site build; do not edit"},
         },
-    )
-    for index, cell in enumerate(notebook.cells):
-        cell.id = f"cell-{index}"  # nbformat's ids are random: the same page would give a new notebook every build
-    nbformat.validate(notebook)
-    return notebook
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def validate(notebook: dict) -> None:
+    """nbformat's schema check (``nbformat.ValidationError`` if the notebook breaks it).
+
+    nbformat is imported here, not with this module: it costs a warm build 0.1 s, and a build only
+    validates a notebook whose text changed (an unchanged one was validated when it was written).
+    """
+    import nbformat
+
+    nbformat.validate(nbformat.from_dict(notebook))
 
 
 def dumps(notebook: dict) -> str:
-    """The notebook as the text of an ``.ipynb`` file."""
-    return nbformat.writes(nbformat.from_dict(notebook)) + "\n"
+    """The notebook as the text of an ``.ipynb`` file, as ``nbformat.writes`` gives it (a test compares them):
+    sorted keys, indent 1, multi-line text as lists of lines."""
+    return (
+        json.dumps(_split_lines(notebook), indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n"
+    )
+
+
+def _split_lines(notebook: dict) -> dict:
+    def lines(value: Any) -> Any:
+        return value.splitlines(True) if isinstance(value, str) else value
+
+    cells = []
+    for cell in notebook["cells"]:
+        cell = {**cell, "source": lines(cell["source"])}
+        if cell["cell_type"] == "code":
+            outputs = []
+            for output in cell["outputs"]:
+                if output["output_type"] == "stream":
+                    output = {**output, "text": lines(output["text"])}
+                elif "data" in output:  # text/* is split; image/png (base64) is not
+                    output = {
+                        **output,
+                        "data": {k: lines(v) if k.startswith("text/") else v for k, v in output["data"].items()},
+                    }
+                outputs.append(output)
+            cell["outputs"] = outputs
+        cells.append(cell)
+    return {**notebook, "cells": cells}
+
+
+def _markdown_cell(text: str) -> dict:
+    return {"cell_type": "markdown", "id": "", "metadata": {}, "source": text}
+
+
+def _code_cell(text: str, metadata: dict) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": "", "metadata": metadata, "outputs": [], "source": text}
 
 
 # -- cells ---------------------------------------------------------------------------------------
@@ -184,8 +231,8 @@ def _setup_cells(source: NotebookSource, snippets: list[Snippet], links: Links) 
     inputs = {path: source.graph.maker_of(path) for s in snippets for path in referenced_inputs(source.project, s)}
     cells: list[Any] = []
     for kind, text in source.site_setup(dict(sorted(inputs.items())), links.repo_url) if source.site_setup else []:
-        cells.append(v4.new_markdown_cell(text) if kind == "markdown" else _setup_code(text))
-    pins = _pins(m for s in snippets for m in s.imported_modules)
+        cells.append(_markdown_cell(text) if kind == "markdown" else _setup_code(text))
+    pins = _pins((m for s in snippets for m in s.imported_modules), source.distributions(), source.versions)
     install = [
         "# このノートの出力を作ったのと同じ版のライブラリ(違う版だけを入れる)",
         "import subprocess",
@@ -212,7 +259,7 @@ def _setup_cells(source: NotebookSource, snippets: list[Snippet], links: Links) 
 
 
 def _setup_code(source: str) -> Any:
-    return v4.new_code_cell(source, metadata={"livenotes": {"role": "setup"}})
+    return _code_cell(source, {"livenotes": {"role": "setup"}})
 
 
 def _snippet_cells(source: NotebookSource, snippet: Snippet, *, announce: bool) -> list[Any]:
@@ -221,31 +268,39 @@ def _snippet_cells(source: NotebookSource, snippet: Snippet, *, announce: bool) 
     cells: list[Any] = []
     if announce:
         took = f"(このビルドで {result.duration:.0f} 秒)" if result and result.duration else ""
-        cells.append(v4.new_markdown_cell(f"`{snippet.display_path}`{took}"))
-    cell = v4.new_code_cell(snippet.text.rstrip("\n"), metadata={"livenotes": {"snippet": snippet.display_path}})
+        cells.append(_markdown_cell(f"`{snippet.display_path}`{took}"))
+    cell = _code_cell(snippet.text.rstrip("\n"), {"livenotes": {"snippet": snippet.display_path}})
     if result is not None:
-        cell.outputs = _outputs(result)
-        cell.metadata["livenotes"].update(key=result.key, provenance=result.provenance)
+        cell["outputs"] = _outputs(result)
+        cell["metadata"]["livenotes"].update(key=result.key, provenance=result.provenance)
     cells.append(cell)
     return cells
 
 
-def _outputs(result: Result) -> list[Any]:
+def _outputs(result: Result) -> list[dict]:
     if result.failure is not None:
         f = result.failure
-        return [v4.new_output("error", ename=f.kind, evalue=f"{f.where or ''} {f.message}".strip(), traceback=[])]
-    outputs = []
+        evalue = f"{f.where or ''} {f.message}".strip()
+        return [{"output_type": "error", "ename": f.kind, "evalue": evalue, "traceback": []}]
+    outputs: list[dict] = []
     if result.stdout:
-        outputs.append(v4.new_output("stream", name="stdout", text=result.stdout))
+        outputs.append({"output_type": "stream", "name": "stdout", "text": result.stdout})
     if result.display is not None:
-        outputs.append(v4.new_output("execute_result", data={"text/plain": result.display}, execution_count=None))
+        outputs.append(
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": result.display},
+                "metadata": {},
+                "execution_count": None,
+            }
+        )
     for figure in result.figures:
         outputs.append(
-            v4.new_output(
-                "display_data",
-                data={"image/png": figure.png_base64, "text/plain": f"<Figure {figure.width}x{figure.height}>"},
-                metadata={"image/png": {"width": figure.width, "height": figure.height}},
-            )
+            {
+                "output_type": "display_data",
+                "data": {"image/png": figure.png_base64, "text/plain": f"<Figure {figure.width}x{figure.height}>"},
+                "metadata": {"image/png": {"width": figure.width, "height": figure.height}},
+            }
         )
     return outputs
 
@@ -288,26 +343,22 @@ def _site_link(match: re.Match[str], page_uri: str, links: Links) -> str:
 
 
 # -- versions ------------------------------------------------------------------------------------
-def _version(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def _pins(modules: Iterable[str]) -> dict[str, str]:
+def _pins(
+    modules: Iterable[str],
+    distributions: dict[str, list[str]],
+    versions: Callable[[frozenset[str]], dict[str, str]],
+) -> dict[str, str]:
     """Distribution → installed version for every non-standard module the snippets import."""
-    distributions = distributions_of_module()
+    wanted = frozenset(m for m in modules if m not in sys.stdlib_module_names)
+    known = versions(wanted)  # canonical distribution name → version, with what they require
     pins: dict[str, str] = {}
-    for module in sorted(set(modules)):
-        if module in sys.stdlib_module_names:
-            continue
+    for module in sorted(wanted):
         for distribution in distributions.get(module, []):
-            version = _version(distribution)
+            version = known.get(canonical_name(distribution))
             if version:
                 pins[distribution] = version.split("+")[0]  # a local build tag (+cpu) is not on PyPI
     if "transformers" in pins and "torch" not in pins:
-        pins["torch"] = (_version("torch") or "").split("+")[0]
+        pins["torch"] = known.get("torch", "").split("+")[0]
     return {name: pins[name] for name in sorted(pins) if pins[name]}
 
 

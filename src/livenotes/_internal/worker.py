@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import faulthandler
 import os
 import resource
@@ -21,6 +20,7 @@ import threading
 from collections.abc import Iterator
 
 from .execution import prepare, run_snippet
+from .lifeline import die_with_parent
 from .protocol import Message, Progress, Ready, Request
 
 
@@ -35,25 +35,6 @@ class Channel:
         with self._lock:
             self._file.write(message.to_json() + "\n")
             self._file.flush()
-
-
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel SIGKILL this process when the build process dies, however it dies (SIGKILL included).
-
-    The signal fires when the *thread* that started this process exits: the client must be started from a
-    thread that lives as long as the build (see WorkerClient). If the parent died before the prctl call, the
-    signal will never come: then exit now.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the hang-up watch below still ends the worker
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _end_on_hangup(requests: int) -> None:
@@ -107,7 +88,7 @@ def main() -> None:
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--parent-pid", type=int, required=True)
     args = parser.parse_args()
-    _die_with_parent(args.parent_pid)
+    die_with_parent(args.parent_pid)
     channel = Channel(args.reply_fd)
     # requests come on the original stdin; a snippet that reads stdin gets end-of-file instead
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
