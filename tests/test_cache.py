@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from livenotes import Engine, Project, Result
-from livenotes._internal import cache_key, graph
+from livenotes._internal import cache_key, execution, graph
 from livenotes._internal.cache import ResultCache
 from tests.conftest import Scratch
 
@@ -44,6 +44,35 @@ def test_the_key_follows_text_needs_checkpoints_and_versions(scratch: Scratch, m
 
     scratch.write("# livenotes: needs=keys/up.py\nimport numpy\nprint('checkpoints/tiny')  # same code\n", down)
     assert _key(scratch, down) != after_checkpoint
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("LIVENOTES_THREADS", "1"), ("PYTHONHASHSEED", None), ("ATEN_CPU_CAPABILITY", None), ("machine", "aarch64")],
+)
+def test_the_key_follows_the_runtime_a_snippet_runs_in(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, variable: str, value: str | None
+) -> None:
+    # what the worker computes with, not only what it runs: thread count, its environment, the CPU
+    name = scratch.write("print('same code')\n", "keys/runtime.py")
+    base = _key(scratch, name)
+    if variable == "LIVENOTES_THREADS":
+        monkeypatch.setenv(variable, value or "")
+    elif variable == "machine":
+        monkeypatch.setattr(execution.platform, "machine", lambda: value)
+    else:
+        env = {**execution.WORKER_ENV, **execution.REPRODUCIBLE_ENV}
+        if variable not in env:
+            pytest.skip(f"{variable} is not set on this machine")
+        monkeypatch.setitem(
+            execution.WORKER_ENV if variable in execution.WORKER_ENV else execution.REPRODUCIBLE_ENV, variable, "x"
+        )
+    keys = scratch.engine.keys
+    scratch.engine.keys = type(keys)(scratch.engine.project, keys.hashes)  # it reads the runtime when made
+    try:
+        assert _key(scratch, name) != base
+    finally:
+        scratch.engine.keys = keys  # the scratch engine is shared with the next tests
 
 
 def test_a_checkpoint_made_by_a_snippet_makes_that_snippet_a_dependency(scratch: Scratch) -> None:

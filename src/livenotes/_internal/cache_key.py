@@ -2,7 +2,9 @@
 
 The key covers the snippet's text, the keys of the snippets it needs, the versions of Python and of
 every installed distribution it imports (with their dependencies), the hashes of the checkpoints
-and data files it names, and the engine's own execution code. Nothing here imports torch or transformers.
+and data files it names, the engine's own execution code, and the runtime it executes in (CPU
+architecture, thread count, the worker's environment: ``execution.runtime``). Nothing here imports
+torch or transformers.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from .atomic import write_atomic
+from .execution import runtime
 from .filehashes import FileHashes
 from .project import Project
 from .snippet import Snippet
@@ -149,6 +152,7 @@ class KeyMaker:
         self.hashes = hashes
         self.book = VersionBook(project.cache / "libraries.json")
         self._engine = hashlib.sha256(_WORKER_SOURCE.read_bytes()).hexdigest()
+        self._runtime = runtime()
 
     def input_fingerprint(self, name: str, made_by: str | None) -> str:
         """A checkpoint made by a snippet is identified by that snippet's key; anything else by its files."""
@@ -173,6 +177,7 @@ class KeyMaker:
         material = {
             "format": CACHE_FORMAT,
             "engine": self._engine,
+            "runtime": self._runtime,
             "snippet": snippet.name,
             "text": snippet.text,
             "needs": needed_keys,

@@ -43,7 +43,33 @@ REPRODUCIBLE_ENV = (
     if platform.machine().lower() in ("x86_64", "amd64")
     else {}
 )
+# the rest of the worker's environment: offline, no progress bars, fixed hashing
+WORKER_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "MPLBACKEND": "Agg",
+    "PYTHONHASHSEED": "0",
+    "PYTHONUNBUFFERED": "0",
+}
+# torch's thread count: how a reduction is split, and so the last bits of a trained model (default 2)
+THREADS_VARIABLE = "LIVENOTES_THREADS"
 PROGRESS_INTERVAL = 0.5  # seconds between looks at a running snippet's stderr
+
+
+def threads() -> int:
+    return int(os.environ.get(THREADS_VARIABLE, "2"))
+
+
+def runtime() -> dict[str, Any]:
+    """What, besides the code and the libraries, can change a snippet's output: part of every cache key.
+
+    The CPU architecture (with REPRODUCIBLE_ENV, an x86 machine computes with AVX2 whatever it has), the
+    thread count and the worker's environment.
+    """
+    return {"machine": platform.machine().lower(), "threads": threads(), "env": {**WORKER_ENV, **REPRODUCIBLE_ENV}}
 
 
 # Not RuntimeError/ValueError/OSError: pipeline() catches those and silently tries another model class
@@ -160,7 +186,7 @@ def prepare() -> None:
     import torch
     import transformers
 
-    torch.set_num_threads(int(os.environ.get("LIVENOTES_THREADS", "2")))
+    torch.set_num_threads(threads())
     transformers.logging.disable_progress_bar()
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")  # plt.show() under Agg
     _install_checkpoint_guard()

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .errors import SnippetError
-from .execution import REPRODUCIBLE_ENV, memory_advice
+from .execution import REPRODUCIBLE_ENV, WORKER_ENV, memory_advice
 from .log import log
 from .protocol import Message, Progress, Ready, Reply, Request, read_message
 from .snippet import Snippet
@@ -43,17 +43,6 @@ def _default_memory_limit() -> int:
 
 
 DEFAULT_MEMORY_LIMIT = _default_memory_limit()
-
-WORKER_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "MPLBACKEND": "Agg",
-    "PYTHONHASHSEED": "0",
-    "PYTHONUNBUFFERED": "0",
-}
 
 
 class WorkerDied(Exception):
