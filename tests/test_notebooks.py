@@ -12,7 +12,15 @@ import pytest
 from livenotes import Engine, Links, NotebookSource, approved_path, build_notebook, matches, notebook_uri, parse_page
 from tests.conftest import ROOT, Scratch
 
-CHAPTERS = ["pipeline.md", "feature-extraction.md", "chapter-1-4.md", "workshop.md", "reading-log.md"]
+CHAPTERS = [
+    "pipeline.md",
+    "feature-extraction.md",
+    "chapter-1-4.md",
+    "inference.md",
+    "limitations.md",
+    "workshop.md",
+    "reading-log.md",
+]
 LINKS = Links("https://example.org/notes/", "https://github.com/someone/notes")
 
 

@@ -1,7 +1,8 @@
 """A Markdown page, parsed once: its directives (outside code fences) and the malformed ones as errors.
 
 ``{% run "feature_extraction/embed.py" %}`` embeds a snippet and its output;
-``{% build_report %}`` puts the build report table on a page. A line that looks like a directive
+``{% build_report %}`` puts the build report table on a page; ``{% quiz "chapter1.yml" %}`` a quiz from
+``quizzes/`` (its answer key partly taken from this build's outputs). A line that looks like a directive
 but is not one is a ``SnippetError`` at ``docs/page.md:LINE``, never silently ignored.
 """
 
@@ -15,7 +16,7 @@ import yaml
 
 from .errors import SnippetError, location
 
-_DIRECTIVE = re.compile(r"""^\s*\{%\s*(?P<kind>run|build_report)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$""")
+_DIRECTIVE = re.compile(r"""^\s*\{%\s*(?P<kind>run|build_report|quiz)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$""")
 _LOOKS_LIKE_DIRECTIVE = re.compile(r"^\s*\{%.*%\}\s*$")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 # MkDocs' own front matter rule (mkdocs.utils.meta): a YAML block between --- lines at the very top
@@ -26,8 +27,8 @@ _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOT
 class Directive:
     """One directive line of a page: ``run`` with its snippet path, or ``build_report``."""
 
-    kind: str  # "run" or "build_report"
-    arg: str  # the snippet path for "run"
+    kind: str  # "run", "build_report" or "quiz"
+    arg: str  # the snippet path for "run", the quiz file for "quiz"
     line: int  # 1-based line in the page's file
     source: str  # the line as written
 
@@ -115,11 +116,15 @@ def parse_page(path: str, text: str) -> Page:
             kind, arg = match.group("kind"), match.group("arg") or ""
             if kind == "run" and not arg:
                 errors[lineno] = SnippetError(f"run needs a snippet path in double quotes: {line.strip()}", where)
+            elif kind == "quiz" and not arg:
+                errors[lineno] = SnippetError(f"quiz needs a file of quizzes/ in double quotes: {line.strip()}", where)
             else:
                 directives.append(Directive(kind, arg, lineno, line))
         elif _LOOKS_LIKE_DIRECTIVE.match(line):
             errors[lineno] = SnippetError(
-                f'unknown directive (use {{% run "path.py" %}} or {{% build_report %}}): {line.strip()}', where
+                f'unknown directive (use {{% run "path.py" %}}, {{% quiz "file.yml" %}} or {{% build_report %}}): '
+                f"{line.strip()}",
+                where,
             )
     return Page(path, text, meta, tuple(directives), errors, body_line)
 

@@ -32,6 +32,7 @@ from .errors import SnippetError
 from .log import log
 from .page_caches import NotebookFile, PageCaches
 from .project import Project
+from .quiz import answer_key, load_quiz, render_html
 from .runner import BackgroundRunner
 
 REPORT_JSON = "livenotes-report.json"
@@ -40,6 +41,10 @@ REPORT_JSON = "livenotes-report.json"
 SERVE_WAIT = float(os.environ.get("LIVENOTES_SERVE_WAIT", "3"))
 # the runner touches this file when a page showing 「実行中…」 can be completed; serve watches it
 ARRIVALS = "serve-arrivals"
+
+
+class _NoOutputYet(Exception):
+    """A quiz question takes its answer from a snippet that has no output in this build yet."""
 
 
 class LiveNotesBuild:
@@ -165,6 +170,8 @@ class LiveNotesBuild:
             where = parsed.where(directive.line)
             if directive.kind == "build_report":
                 text = report.markdown_table(list(self.rows.values()))
+            elif directive.kind == "quiz":
+                text = self._quiz(directive.arg, where, directive.indent)
             else:
                 text = self._embed(directive.arg, where, directive.indent)
             replacements[directive.line - offset] = text
@@ -313,6 +320,32 @@ class LiveNotesBuild:
         token = "livenotes" + hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:32]
         self._html[token] = fragment
         return f"\n{indent}{token}\n"
+
+    def _quiz(self, name: str, where: str, indent: str) -> str:
+        """A quiz whose output questions are keyed by this build's outputs (quiz.py)."""
+        assert self.engine is not None
+
+        def output_of(snippet_name: str, question_at: str) -> str:
+            # with execution off (LIVENOTES_EXECUTE=0) or under serve before it ran, there is no output yet
+            evaluation = self._evaluation(snippet_name, question_at) if self.execute else None
+            if evaluation is None:  # under serve, the page is rebuilt when it arrives
+                raise _NoOutputYet(f"snippets/{snippet_name}")
+            if evaluation.problem is not None:
+                raise SnippetError(
+                    f"snippets/{snippet_name} has no output to take the answer from: {evaluation.problem.message}",
+                    question_at,
+                )
+            return evaluation.result.text()
+
+        try:
+            quiz = load_quiz(self.engine.project.root, name, where)
+            key = answer_key(quiz, output_of)
+        except SnippetError as error:
+            return self._placeholder(render.problem(error, where), indent)
+        except _NoOutputYet as missing:
+            progress = self.runner.progress if self.runner else None
+            return self._placeholder(render.pending_html(str(missing), progress), indent)
+        return self._placeholder(render_html(quiz, key), indent)
 
     def _embed(self, name: str, where: str, indent: str) -> str:
         assert self.engine is not None

@@ -1,0 +1,164 @@
+"""A quiz on a page (``{% quiz "chapter1.yml" %}``): questions from ``quizzes/``, answered in the browser.
+
+A question either states its answer (``answer:`` the index of the right choice) or takes it from this
+build's output of a snippet (``from_output:``, a snippet and a regular expression whose first group is
+the right choice). Such a question is re-keyed by every build: when the output changes, the answer key
+changes with it, and when the output no longer gives one of the choices, the build says so (an
+``invalid`` problem at the question's line) instead of keeping a stale key.
+
+The page gets plain HTML (a fieldset per question, the key in ``data-answer``) and
+``docs/assets/javascripts/quiz.js`` checks the chosen answer and shows the explanation, offline.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import SnippetError, location
+
+FOLDER = "quizzes"
+
+
+@dataclass(frozen=True)
+class FromOutput:
+    snippet: str  # a snippet name, as in {% run %}
+    pattern: str  # its first group, found in the snippet's output, is the right choice
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    choices: tuple[str, ...]
+    explanation: str
+    answer: int | None  # stated; None when it comes from an output
+    from_output: FromOutput | None
+    where: str  # quizzes/x.yml:LINE
+
+
+@dataclass(frozen=True)
+class Quiz:
+    name: str
+    questions: tuple[Question, ...]
+
+
+def _line_of(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def load_quiz(root: Path, name: str, where: str | None = None) -> Quiz:
+    """Read and check ``quizzes/<name>``; a ``SnippetError`` names the file and line of what is wrong."""
+    path = root / FOLDER / name
+    shown = f"{FOLDER}/{name}"
+    if not path.is_file():
+        raise SnippetError(f"quiz {name!r} does not exist (looked for {shown})", where)
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SnippetError(f"not valid YAML: {exc}", location(shown, mark.line + 1 if mark else None)) from None
+    if not isinstance(data, list) or not data or node is None:
+        raise SnippetError("a quiz is a list of questions", location(shown, 1))
+    questions = [
+        _question(item, location(shown, _line_of(item_node))) for item, item_node in zip(data, node.value, strict=True)
+    ]
+    return Quiz(name, tuple(questions))
+
+
+def _question(item: object, where: str) -> Question:
+    if not isinstance(item, dict):
+        raise SnippetError("a question is a mapping with question, choices, explanation and an answer", where)
+    unknown = set(item) - {"question", "choices", "answer", "from_output", "explanation"}
+    if unknown:
+        raise SnippetError(f"unknown keys {sorted(unknown)}", where)
+    text, choices, explanation = item.get("question"), item.get("choices"), item.get("explanation")
+    if not isinstance(text, str) or not text.strip():
+        raise SnippetError("the question has no text", where)
+    if not isinstance(choices, list) or len(choices) < 2 or not all(isinstance(c, (str, int, float)) for c in choices):
+        raise SnippetError("a question needs at least two choices (a list of texts)", where)
+    choices = [str(c) for c in choices]
+    if len(set(choices)) != len(choices):
+        raise SnippetError("two choices are the same", where)
+    if not isinstance(explanation, str) or not explanation.strip():
+        raise SnippetError("every question explains its answer (explanation:)", where)
+    answer, source = item.get("answer"), item.get("from_output")
+    if (answer is None) == (source is None):
+        raise SnippetError("give exactly one of answer: (a choice's index) or from_output: (snippet, pattern)", where)
+    from_output = None
+    if answer is not None and (not isinstance(answer, int) or not 0 <= answer < len(choices)):
+        raise SnippetError(f"answer must be the index of a choice (0 to {len(choices) - 1})", where)
+    if source is not None:
+        if not isinstance(source, dict) or set(source) != {"snippet", "pattern"}:
+            raise SnippetError("from_output needs snippet: and pattern:", where)
+        try:
+            compiled = re.compile(str(source["pattern"]), re.MULTILINE)
+        except re.error as exc:
+            raise SnippetError(f"pattern is not a regular expression: {exc}", where) from None
+        if compiled.groups < 1:
+            raise SnippetError("pattern needs a group: its first group is the right choice", where)
+        from_output = FromOutput(str(source["snippet"]), str(source["pattern"]))
+    return Question(text.strip(), tuple(choices), explanation.strip(), answer, from_output, where)
+
+
+def answer_key(quiz: Quiz, output_of: Callable[[str, str], str]) -> list[int]:
+    """The right choice of every question; ``output_of(snippet, where)`` is the snippet's output in this build
+    (it raises a ``SnippetError`` when there is none)."""
+    key = []
+    for question in quiz.questions:
+        if question.from_output is None:
+            assert question.answer is not None
+            key.append(question.answer)
+            continue
+        source = question.from_output
+        output = output_of(source.snippet, question.where)
+        found = re.search(source.pattern, output, re.MULTILINE)
+        if found is None:
+            raise SnippetError(
+                f"the output of snippets/{source.snippet} no longer matches the pattern {source.pattern!r}",
+                question.where,
+            )
+        right = found.group(1).strip()
+        if right not in question.choices:
+            raise SnippetError(
+                f"the output of snippets/{source.snippet} now gives {right!r}, which is not one of the choices "
+                f"{list(question.choices)}",
+                question.where,
+            )
+        key.append(question.choices.index(right))
+    return key
+
+
+def render_html(quiz: Quiz, key: list[int]) -> str:
+    """The quiz as a form; quiz.js reads ``data-answer`` and shows the explanation."""
+    slug = re.sub(r"[^a-z0-9]+", "-", quiz.name.lower()).strip("-")
+    parts = [f'<form class="livenotes-quiz" data-quiz="{html.escape(quiz.name)}" onsubmit="return false">']
+    for number, (question, answer) in enumerate(zip(quiz.questions, key, strict=True), 1):
+        name = f"{slug}-q{number}"
+        from_build = ' <span class="livenotes-quiz__from-build">(答えはこのビルドの出力から)</span>'
+        parts.append(f'<fieldset class="livenotes-quiz__question" data-answer="{answer}">')
+        parts.append(
+            f"<legend>問 {number}. {html.escape(question.text)}{from_build if question.from_output else ''}</legend>"
+        )
+        for index, choice in enumerate(question.choices):
+            parts.append(
+                f'<label class="livenotes-quiz__choice"><input type="radio" name="{name}" value="{index}"> '
+                f"<code>{html.escape(choice)}</code></label>"
+                if question.from_output
+                else f'<label class="livenotes-quiz__choice"><input type="radio" name="{name}" value="{index}"> '
+                f"{html.escape(choice)}</label>"
+            )
+        parts.append('<button type="button" class="md-button livenotes-quiz__check">答え合わせ</button>')
+        parts.append('<p class="livenotes-quiz__feedback" role="status" aria-live="polite"></p>')
+        parts.append(
+            f'<div class="livenotes-quiz__explanation" hidden><p>{html.escape(question.explanation)}</p></div>'
+        )
+        parts.append("</fieldset>")
+    parts.append("</form>")
+    return "\n".join(parts)

@@ -1,0 +1,167 @@
+"""The quizzes: checked files, answer keys taken from this build's outputs, and the page answering in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from livenotes import SnippetError
+from livenotes._internal.quiz import answer_key, load_quiz
+from tests.browsing import Traffic
+from tests.conftest import ROOT, mkdocs
+from tests.sites import make_site
+
+QUIZ = ROOT / "quizzes" / "chapter1.yml"
+
+
+def _quiz_file(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "quizzes").mkdir(exist_ok=True)
+    (tmp_path / "quizzes" / "q.yml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+GOOD = "- question: Q\n  choices: [a, b]\n  answer: 1\n  explanation: because\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        (GOOD + "- question: R\n  choices: [a]\n  answer: 0\n  explanation: e\n", "at least two choices", 5),
+        (GOOD + "- question: R\n  choices: [a, b]\n  answer: 2\n  explanation: e\n", "index of a choice", 5),
+        (GOOD + "- question: R\n  choices: [a, b]\n  explanation: e\n", "exactly one of answer", 5),
+        (GOOD + "- question: R\n  choices: [a, b]\n  answer: 0\n", "explains its answer", 5),
+        (
+            GOOD + "- question: R\n  choices: [a, b]\n  from_output: {snippet: s.py, pattern: 'x'}\n  explanation: e\n",
+            "needs a group",
+            5,
+        ),
+        (GOOD + "- question: R\n  choices: [a, a]\n  answer: 0\n  explanation: e\n", "two choices are the same", 5),
+        (GOOD + "- question: R\n  choices: [a, b]\n  answer: 0\n  explanation: e\n  hint: h\n", "unknown keys", 5),
+        ("- question: [unclosed\n", "not valid YAML", 2),
+    ],
+)
+def test_a_bad_quiz_file_is_refused_naming_its_file_and_line(
+    tmp_path: Path, text: str, message: str, line: int
+) -> None:
+    with pytest.raises(SnippetError) as caught:
+        load_quiz(_quiz_file(tmp_path, text), "q.yml", "docs/p.md:3")
+    assert message in caught.value.message
+    assert caught.value.where == f"quizzes/q.yml:{line}"
+
+
+def test_a_missing_quiz_names_the_page_that_asked_for_it(tmp_path: Path) -> None:
+    with pytest.raises(SnippetError) as caught:
+        load_quiz(tmp_path, "none.yml", "docs/p.md:3")
+    assert "does not exist" in caught.value.message and caught.value.where == "docs/p.md:3"
+
+
+def test_the_key_follows_the_output_and_a_stale_one_is_an_error(tmp_path: Path) -> None:
+    root = _quiz_file(
+        tmp_path,
+        GOOD + "- question: R\n  choices: ['3', '4']\n  from_output: {snippet: s.py, pattern: 'answer: (\\d+)'}\n"
+        "  explanation: e\n",
+    )
+    quiz = load_quiz(root, "q.yml")
+    assert answer_key(quiz, lambda snippet, where: "answer: 4\n") == [1, 1]
+    assert answer_key(quiz, lambda snippet, where: "answer: 3\n") == [1, 0]
+    with pytest.raises(SnippetError) as caught:
+        answer_key(quiz, lambda snippet, where: "answer: 5\n")
+    assert "'5', which is not one of the choices" in caught.value.message
+    assert caught.value.where == "quizzes/q.yml:5"
+    with pytest.raises(SnippetError, match="no longer matches"):
+        answer_key(quiz, lambda snippet, where: "no answer here\n")
+
+
+def test_a_changed_output_fails_the_strict_build_at_the_question(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        '# p\n\n{% run "a.py" %}\n\n{% quiz "q.yml" %}\n',
+        {"a.py": "print('answer: 4')\n"},
+        {"a.txt": "answer: 4\n"},
+    )
+    _quiz_file(
+        site,
+        "- question: 出力は?\n  choices: ['3', '4']\n  from_output: {snippet: a.py, pattern: 'answer: (\\d+)'}\n"
+        "  explanation: 出力のとおり\n",
+    )
+    done = mkdocs("build", "--strict", "--site-dir", "ok", cwd=site)
+    assert done.returncode == 0, done.stderr
+    page = (site / "ok" / "index.html").read_text(encoding="utf-8")
+    assert 'data-answer="1"' in page and "答えはこのビルドの出力から" in page
+    # the output changes (and is approved): the key no longer fits the choices, and the build says where
+    (site / "snippets" / "a.py").write_text("print('answer: 5')\n")
+    (site / "approved" / "a.txt").write_text("answer: 5\n")
+    done = mkdocs("build", "--strict", "--site-dir", "stale", cwd=site)
+    assert done.returncode != 0
+    assert "quizzes/q.yml:1" in done.stderr and "'5', which is not one of the choices" in done.stderr
+
+
+def test_the_chapter_quiz_has_ten_questions_and_its_output_keys_match_the_approved_outputs(built_site: Path) -> None:
+    questions = yaml.safe_load(QUIZ.read_text(encoding="utf-8"))
+    assert len(questions) >= 10
+    from_output = [q for q in questions if "from_output" in q]
+    assert len(from_output) >= 5, "part of the quiz predicts this build's outputs"
+    page = (built_site / "chapter-1-summary" / "index.html").read_text(encoding="utf-8")
+    keys = [int(k) for k in re.findall(r'class="livenotes-quiz__question" data-answer="(\d+)"', page)]
+    assert len(keys) == len(questions)
+    for question, key in zip(questions, keys, strict=True):
+        if "answer" in question:
+            assert key == question["answer"]
+            continue
+        source = question["from_output"]
+        approved = (ROOT / "approved" / source["snippet"]).with_suffix(".txt").read_text(encoding="utf-8")
+        found = re.search(source["pattern"], approved, re.MULTILINE)
+        assert found is not None, question["question"]
+        assert question["choices"][key] == found.group(1).strip(), question["question"]
+
+
+@pytest.fixture()
+def quiz_tab(browser: Any, site_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    traffic = Traffic(page, site_url)
+    page.goto(f"{site_url}/chapter-1-summary/", wait_until="networkidle")
+    yield page
+    context.close()
+    assert errors == []
+    traffic.assert_clean()  # nothing failed to load, nothing fetched from another host
+
+
+@pytest.mark.browser
+def test_every_question_answered_wrong_then_right_says_so_and_explains(quiz_tab: Any) -> None:
+    page = quiz_tab
+    questions = page.locator(".livenotes-quiz__question")
+    count = questions.count()
+    assert count >= 10
+    for index in range(count):
+        question = questions.nth(index)
+        answer = int(question.get_attribute("data-answer"))
+        choices = question.locator("input[type=radio]")
+        feedback = question.locator(".livenotes-quiz__feedback")
+        explanation = question.locator(".livenotes-quiz__explanation")
+        assert explanation.is_hidden()
+        question.locator(".livenotes-quiz__check").click()  # nothing chosen yet
+        assert feedback.inner_text() == "答えを 1 つ選んでください。"
+        for choice in range(choices.count()):
+            if choice == answer:
+                continue
+            choices.nth(choice).check()
+            question.locator(".livenotes-quiz__check").click()
+            right_text = question.locator("label").nth(answer).inner_text().strip()
+            assert feedback.inner_text() == f"不正解。正解は「{right_text}」。"
+            assert explanation.is_visible()
+            assert "livenotes-quiz__question--wrong" in question.get_attribute("class")
+        choices.nth(answer).check()
+        assert feedback.inner_text() == ""  # a new choice clears the last verdict
+        question.locator(".livenotes-quiz__check").click()
+        assert feedback.inner_text() == "正解!"
+        assert explanation.is_visible() and len(explanation.inner_text()) > 20
+        assert "livenotes-quiz__question--right" in question.get_attribute("class")
+    page.locator(".livenotes-quiz__question").nth(count - 1).screenshot(path=str(ROOT / "test-results" / "quiz.png"))
