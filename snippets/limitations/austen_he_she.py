@@ -13,7 +13,8 @@ for first, was, word in zip(words, words[1:], words[2:]):
 total = {k: sum(v.values()) for k, v in after.items()}
 print("「he was」「she was」の回数:", total)
 
-# Every word that follows either at least 8 times, except function words: no hand-picking.
+# Every word that follows he and she together at least 8 times, except a fixed list of frequent function words
+# (some, like "and" and "with", are not on it): the table is not picked word by word.
 FUNCTION = {"not", "to", "very", "in", "so", "a", "the", "at", "now", "quite", "as", "too", "all", "an", "of", "on",
             "no", "then", "more", "still", "only", "by", "never", "for", "always", "therefore", "much", "almost"}
 both = after["he"] + after["she"]
