@@ -11,6 +11,10 @@ WATTS_PER_CORE = 10
 ours_kwh = WATTS_PER_CORE * cpu_seconds / 3600 / 1000
 print(f"小さな GPT-2 の事前学習: {tokens:,} トークン")
 print(f"  かかった時間 {seconds:.0f} 秒(CPU 時間 {cpu_seconds:.0f} 秒)→ 約 {ours_kwh * 1000:.2f} Wh")
+# CO2 depends on how the electricity was made. Assumed: 0.429 kg CO2e per kWh, the factor behind Patterson et al.'s
+# GPT-3 figure below (552 t for 1,287 MWh). This machine's real grid is unknown.
+KG_CO2E_PER_KWH = 0.429
+print(f"  CO2 にすると約 {ours_kwh * KG_CO2E_PER_KWH * 1000:.2f} g(1 kWh あたり {KG_CO2E_PER_KWH} kg と仮定)")
 
 # Published estimates (sources on the page): the energy of one full training run, in kWh.
 PUBLISHED = {
@@ -20,3 +24,12 @@ PUBLISHED = {
 }
 for name, kwh in PUBLISHED.items():
     print(f"{name}: {kwh:,} kWh = 私たちの約 {kwh / ours_kwh:.0e} 倍")
+
+# The papers' own CO2e estimates for those runs (Strubell et al. give 1,438 lbs for BERT-base), in kg.
+PUBLISHED_CO2E_KG = {
+    "BERT-base (Strubell et al. 2019)": 652,
+    "T5-11B (Patterson et al. 2021)": 46_700,
+    "GPT-3 (Patterson et al. 2021)": 552_000,
+}
+for name, kg in PUBLISHED_CO2E_KG.items():
+    print(f"{name}: CO2 約 {kg:,} kg")
