@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from livenotes import SnippetError
-from livenotes._internal.quiz import answer_key, load_quiz
+from livenotes._internal.quiz import answer_key, load_quiz, render_html
 from tests.browsing import Traffic
 from tests.conftest import ROOT, mkdocs
 from tests.sites import make_site
@@ -163,3 +163,13 @@ def test_every_question_answered_wrong_then_right_says_so_and_explains(quiz_tab:
         assert explanation.is_visible() and len(explanation.inner_text()) > 20
         assert "livenotes-quiz__question--right" in question.get_attribute("class")
     page.locator(".livenotes-quiz__question").nth(count - 1).screenshot(path=str(ROOT / "test-results" / "quiz.png"))
+
+
+def test_backticks_show_as_code_and_markup_stays_text(tmp_path: Path) -> None:
+    root = _quiz_file(
+        tmp_path, "- question: 'Is `Ġto` <b>bold</b>?'\n  choices: [a, b]\n  answer: 0\n  explanation: '`x` & y'\n"
+    )
+    quiz = load_quiz(root, "q.yml")
+    page = render_html(quiz, answer_key(quiz, lambda snippet, where: ""))
+    assert "Is <code>Ġto</code> &lt;b&gt;bold&lt;/b&gt;?" in page
+    assert "<p><code>x</code> &amp; y</p>" in page

@@ -12,8 +12,16 @@ const checkQuestion = (question) => {
   }
   const answer = question.dataset.answer
   const right = chosen.value === answer
-  const rightChoice = question.querySelector(`input[value="${answer}"]`).closest("label").textContent.trim()
-  feedback.textContent = right ? "正解!" : `不正解。正解は「${rightChoice}」。`
+  if (right) {
+    feedback.textContent = "正解!"
+  } else {
+    // the right choice as the label shows it (in code font when the choices are outputs, so Ġ stays legible)
+    const label = question.querySelector(`input[value="${answer}"]`).closest("label")
+    const shown = label.querySelector("code")
+    const rightChoice = shown ? document.createElement("code") : document.createElement("span")
+    rightChoice.textContent = (shown || label).textContent.trim()
+    feedback.replaceChildren("不正解。正解は「", rightChoice, "」。")
+  }
   question.classList.add(right ? "livenotes-quiz__question--right" : "livenotes-quiz__question--wrong")
   explanation.hidden = false
 }

@@ -135,6 +135,11 @@ def answer_key(quiz: Quiz, output_of: Callable[[str, str], str]) -> list[int]:
     return key
 
 
+def _text(text: str) -> str:
+    """Escaped text, with `backticks` as code (a token such as `Ġto` must show in the code font to be legible)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def render_html(quiz: Quiz, key: list[int]) -> str:
     """The quiz as a form; quiz.js reads ``data-answer`` and shows the explanation."""
     slug = re.sub(r"[^a-z0-9]+", "-", quiz.name.lower()).strip("-")
@@ -144,7 +149,7 @@ def render_html(quiz: Quiz, key: list[int]) -> str:
         from_build = ' <span class="livenotes-quiz__from-build">(答えはこのビルドの出力から)</span>'
         parts.append(f'<fieldset class="livenotes-quiz__question" data-answer="{answer}">')
         parts.append(
-            f"<legend>問 {number}. {html.escape(question.text)}{from_build if question.from_output else ''}</legend>"
+            f"<legend>問 {number}. {_text(question.text)}{from_build if question.from_output else ''}</legend>"
         )
         for index, choice in enumerate(question.choices):
             parts.append(
@@ -156,9 +161,7 @@ def render_html(quiz: Quiz, key: list[int]) -> str:
             )
         parts.append('<button type="button" class="md-button livenotes-quiz__check">答え合わせ</button>')
         parts.append('<p class="livenotes-quiz__feedback" role="status" aria-live="polite"></p>')
-        parts.append(
-            f'<div class="livenotes-quiz__explanation" hidden><p>{html.escape(question.explanation)}</p></div>'
-        )
+        parts.append(f'<div class="livenotes-quiz__explanation" hidden><p>{_text(question.explanation)}</p></div>')
         parts.append("</fieldset>")
     parts.append("</form>")
     return "\n".join(parts)
