@@ -9,6 +9,7 @@ build did not use is evicted at its end.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -40,6 +41,16 @@ class DiskMemo:
     @staticmethod
     def write(path: Path, text: str) -> None:
         write_atomic(path, text.encode("utf-8"))
+
+    def recall(self, *parts: str, make: Callable[[], str]) -> str:
+        """The text remembered for these parts, or ``make()``'s, remembered now."""
+        path = self.path(*parts)
+        remembered = self.read(path)
+        if remembered is not None:
+            return remembered
+        text = make()
+        self.write(path, text)
+        return text
 
     def begin_build(self) -> None:
         self._used = set()

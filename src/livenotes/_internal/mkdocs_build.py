@@ -62,7 +62,6 @@ class LiveNotesBuild:
         self.with_notebook: set[str] = set()  # src_uri of the pages whose notebook this build made
         self.links = notebooks.Links(None, None)
         self.caches: PageCaches | None = None
-        self.config: Any = None  # this build's MkDocs config
         self.make_notebooks = False
         self._arrivals: Path | None = None
 
@@ -92,10 +91,8 @@ class LiveNotesBuild:
         # each chapter's notebook, rendered as a page of its own, where the site asks for them (mkdocs.yml:
         # extra: livenotes: notebooks: true)
         self.make_notebooks = bool((config.extra.get("livenotes") or {}).get("notebooks"))
-        self.caches, self.config = PageCaches.of(config), config
-        self.caches.begin_build()
-        self.caches.remember_search_entries(config)
-        self.caches.cache_handler_templates(config)  # hooks' on_config runs after the search plugin's, which made it
+        self.caches = PageCaches.of(config)
+        self.caches.begin_build(config)  # hooks' on_config runs after the plugins': search and mkdocstrings are set up
 
     def on_files(self, files: Any, config: Any) -> Any:
         """Parse every page once, evaluate its snippets (or hand them to the runner), add the notebooks."""
@@ -355,7 +352,7 @@ class LiveNotesBuild:
             return self._placeholder(render.problem(error, where), indent)
         # highlighted once and remembered, then put in like an output (PageCaches.code_html)
         assert self.caches is not None
-        code = self._placeholder(self.caches.code_html(render.code_block(snippet), self.config), indent)
+        code = self._placeholder(self.caches.code_html(render.code_block(snippet)), indent)
         if not self.execute:
             return code
         evaluation = self._evaluation(snippet.name, where)

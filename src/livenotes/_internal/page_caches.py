@@ -94,7 +94,9 @@ class PageCaches:
         self.links = DiskMemo(self.root / "glossary-links", ".html")
         self.search = DiskMemo(cache / "search-entries", ".json")
         self.code = DiskMemo(cache / "highlighted-code", ".html")
-        self._highlighter: Any = None  # a Markdown converter with the site's highlighting, made on a miss
+        self._highlighting: dict[str, Any] = {}  # this build's settings of the highlighting extensions
+        self._highlighting_key = ""  # the same, as part of a highlighted block's memo key
+        self._highlighter: Any = None  # a Markdown converter with those settings, made on a miss
         self._helpers: dict[Path, subprocess.Popen[bytes]] = {}  # rendering → the helper making it (serve)
         self._failed: set[Path] = set()  # renderings a helper could not make: made in the build (its error shows)
         self._material = _versions(("mkdocs-material",))
@@ -117,11 +119,17 @@ class PageCaches:
         """Material's search skips a page whose meta says ``search: exclude`` before parsing its HTML."""
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
-    def begin_build(self) -> None:
-        """Forget what the last build used; renderings by other library versions are never read again."""
+    def begin_build(self, config: Any) -> None:
+        """Forget what the last build used and take this build's settings (MkDocs' on_config, after the
+        plugins': the search index and mkdocstrings' handlers exist). Renderings by other library versions
+        are never read again."""
         for memo in (self.renderings, self.links, self.search, self.code):
             memo.begin_build()
-        self._highlighter = None  # the config (and so its highlighting settings) may have changed
+        self._highlighting = {name: config.mdx_configs.get(name, {}) for name in _HIGHLIGHTING}
+        self._highlighting_key = json.dumps(self._highlighting, sort_keys=True, default=_by_name)
+        self._highlighter = None  # made again with this build's settings when a block is not remembered
+        self._remember_search_entries(config)
+        self._cache_handler_templates(config)
         if self.root.is_dir():
             for old in self.root.glob("render-*"):
                 if old != self.renderings.folder:
@@ -212,7 +220,7 @@ class PageCaches:
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         return env
 
-    def cache_handler_templates(self, config: Any) -> None:
+    def _cache_handler_templates(self, config: Any) -> None:
         """The same for mkdocstrings' handlers (made now instead of at their first use on a page)."""
         plugin = config.plugins.get("mkdocstrings")
         if plugin is None:
@@ -223,34 +231,24 @@ class PageCaches:
     # -- glossary links --------------------------------------------------------------------------
     def linked(self, html: str, base_url: str, terms: object, link: Callable[[], str]) -> str:
         """``link()`` (the glossary's links on this page), or what it gave last time for the same input."""
-        path = self.links.path(_glossary_code(), repr(terms), base_url, html)
-        remembered = self.links.read(path)
-        if remembered is not None:
-            return remembered
-        result = link()
-        self.links.write(path, result)
-        return result
+        return self.links.recall(_glossary_code(), repr(terms), base_url, html, make=link)
 
     # -- highlighted code ------------------------------------------------------------------------
-    def code_html(self, fenced: str, config: Any) -> str:
+    def code_html(self, fenced: str) -> str:
         """The HTML of a fenced code block, as the site's highlighting extensions make it (remembered)."""
-        settings = {name: config.mdx_configs.get(name, {}) for name in _HIGHLIGHTING}
-        path = self.code.path(
-            _FORMAT, _versions(_HIGHLIGHTERS), json.dumps(settings, sort_keys=True, default=_by_name), fenced
+        return self.code.recall(
+            _FORMAT, _versions(_HIGHLIGHTERS), self._highlighting_key, fenced, make=lambda: self._highlight(fenced)
         )
-        remembered = self.code.read(path)
-        if remembered is not None:
-            return remembered
+
+    def _highlight(self, fenced: str) -> str:
         if self._highlighter is None:
             import markdown
 
-            self._highlighter = markdown.Markdown(extensions=list(_HIGHLIGHTING), extension_configs=settings)
-        html = self._highlighter.reset().convert(fenced)
-        self.code.write(path, html)
-        return html
+            self._highlighter = markdown.Markdown(extensions=list(_HIGHLIGHTING), extension_configs=self._highlighting)
+        return self._highlighter.reset().convert(fenced)
 
     # -- search entries --------------------------------------------------------------------------
-    def remember_search_entries(self, config: Any) -> None:
+    def _remember_search_entries(self, config: Any) -> None:
         """Wrap this build's Material search index (made in the plugin's on_config) so that a page indexed
         before with the same content gets its remembered entries instead of being parsed again."""
         plugin = config.plugins.get(SEARCH_PLUGIN)
