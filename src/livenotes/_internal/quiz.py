@@ -152,12 +152,11 @@ def render_html(quiz: Quiz, key: list[int]) -> str:
             f"<legend>問 {number}. {_text(question.text)}{from_build if question.from_output else ''}</legend>"
         )
         for index, choice in enumerate(question.choices):
+            # an output's choices are shown as the output prints them: in the code font
+            shown = f"<code>{html.escape(choice)}</code>" if question.from_output else html.escape(choice)
             parts.append(
                 f'<label class="livenotes-quiz__choice"><input type="radio" name="{name}" value="{index}"> '
-                f"<code>{html.escape(choice)}</code></label>"
-                if question.from_output
-                else f'<label class="livenotes-quiz__choice"><input type="radio" name="{name}" value="{index}"> '
-                f"{html.escape(choice)}</label>"
+                f"{shown}</label>"
             )
         parts.append('<button type="button" class="md-button livenotes-quiz__check">答え合わせ</button>')
         parts.append('<p class="livenotes-quiz__feedback" role="status" aria-live="polite"></p>')
