@@ -16,20 +16,14 @@ print(f"  かかった時間 {seconds:.0f} 秒(CPU 時間 {cpu_seconds:.0f} 秒)
 KG_CO2E_PER_KWH = 0.429
 print(f"  CO2 にすると約 {ours_kwh * KG_CO2E_PER_KWH * 1000:.2f} g(1 kWh あたり {KG_CO2E_PER_KWH} kg と仮定)")
 
-# Published estimates (sources on the page): the energy of one full training run, in kWh.
+# Published estimates (sources on the page) for one full training run: energy in kWh and the papers' own
+# CO2e in kg (Strubell et al. give 1,438 lbs for BERT-base).
 PUBLISHED = {
-    "BERT-base (Strubell et al. 2019)": 1_507,
-    "T5-11B (Patterson et al. 2021)": 85_700,
-    "GPT-3 (Patterson et al. 2021)": 1_287_000,
+    "BERT-base (Strubell et al. 2019)": (1_507, 652),
+    "T5-11B (Patterson et al. 2021)": (85_700, 46_700),
+    "GPT-3 (Patterson et al. 2021)": (1_287_000, 552_000),
 }
-for name, kwh in PUBLISHED.items():
+for name, (kwh, _) in PUBLISHED.items():
     print(f"{name}: {kwh:,} kWh = 私たちの約 {kwh / ours_kwh:.0e} 倍")
-
-# The papers' own CO2e estimates for those runs (Strubell et al. give 1,438 lbs for BERT-base), in kg.
-PUBLISHED_CO2E_KG = {
-    "BERT-base (Strubell et al. 2019)": 652,
-    "T5-11B (Patterson et al. 2021)": 46_700,
-    "GPT-3 (Patterson et al. 2021)": 552_000,
-}
-for name, kg in PUBLISHED_CO2E_KG.items():
+for name, (_, kg) in PUBLISHED.items():
     print(f"{name}: CO2 約 {kg:,} kg")
