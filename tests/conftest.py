@@ -8,11 +8,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from livenotes import Engine, Project, Result
-from tests.browsing import chromium, served
+from tests.browsing import Traffic, chromium, served
 
 ROOT = Path(__file__).resolve().parents[1]
 MINILM = ROOT / "checkpoints" / "all-MiniLM-L6-v2"
@@ -112,3 +113,15 @@ def browser() -> Iterator[object]:
             yield launched
     except RuntimeError as missing:
         pytest.fail(str(missing))
+
+
+@pytest.fixture()
+def tab(browser: Any, site_url: str) -> Iterator[tuple[Any, Traffic]]:
+    """A fresh browser tab on the built site and the requests it makes; no script error may happen in it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page, Traffic(page, site_url)
+    context.close()
+    assert errors == []

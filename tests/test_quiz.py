@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from livenotes import SnippetError
 from livenotes._internal.quiz import answer_key, load_quiz, render_html
-from tests.browsing import Traffic
 from tests.conftest import ROOT, mkdocs
 from tests.sites import make_site
 
@@ -118,23 +115,10 @@ def test_the_chapter_quiz_has_ten_questions_and_its_output_keys_match_the_approv
         assert question["choices"][key] == found.group(1).strip(), question["question"]
 
 
-@pytest.fixture()
-def quiz_tab(browser: Any, site_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    traffic = Traffic(page, site_url)
-    page.goto(f"{site_url}/chapter-1-summary/", wait_until="networkidle")
-    yield page
-    context.close()
-    assert errors == []
-    traffic.assert_clean()  # nothing failed to load, nothing fetched from another host
-
-
 @pytest.mark.browser
-def test_every_question_answered_wrong_then_right_says_so_and_explains(quiz_tab: Any) -> None:
-    page = quiz_tab
+def test_every_question_answered_wrong_then_right_says_so_and_explains(tab: tuple, site_url: str) -> None:
+    page, traffic = tab
+    page.goto(f"{site_url}/chapter-1-summary/", wait_until="networkidle")
     questions = page.locator(".livenotes-quiz__question")
     count = questions.count()
     assert count >= 10
@@ -163,6 +147,7 @@ def test_every_question_answered_wrong_then_right_says_so_and_explains(quiz_tab:
         assert explanation.is_visible() and len(explanation.inner_text()) > 20
         assert "livenotes-quiz__question--right" in question.get_attribute("class")
     page.locator(".livenotes-quiz__question").nth(count - 1).screenshot(path=str(ROOT / "test-results" / "quiz.png"))
+    traffic.assert_clean()  # nothing failed to load, nothing fetched from another host
 
 
 def test_backticks_show_as_code_and_markup_stays_text(tmp_path: Path) -> None:

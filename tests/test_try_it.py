@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browsing import Traffic
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -35,17 +33,6 @@ def every_box(site: Path) -> list[tuple[str, str]]:
         for match in _BOX.finditer(page.read_text(encoding="utf-8")):
             found.append((page.parent.relative_to(site).as_posix() + "/", match["box"]))
     return found
-
-
-@pytest.fixture()
-def tab(browser: Any, site_url: str) -> Iterator[tuple[Any, Traffic]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, Traffic(page, site_url)
-    context.close()
-    assert errors == []
 
 
 def run_box(page: Any, box: Any, text: str | None = None, *, key: str | None = None) -> str:
