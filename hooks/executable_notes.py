@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from notes_site import setup_cells  # beside this file: MkDocs puts the hook's folder on sys.path while loading it
+from notes_site import (
+    BUNDLE,
+    setup_cells,
+)  # beside this file: MkDocs puts the hook's folder on sys.path while loading it
 
 from livenotes import LiveNotesBuild
 
 # mkdocs serve keeps this module (and so the warm worker) between rebuilds; on_config resets per-build state
-_build = LiveNotesBuild(site_setup=setup_cells)
+_build = LiveNotesBuild(site_setup=setup_cells, bundle=BUNDLE)
 
 on_startup = _build.on_startup
 on_config = _build.on_config

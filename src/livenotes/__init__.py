@@ -9,6 +9,7 @@ import typing as _typing
 
 from livenotes._internal.approved import Drift, approve, approved_path, check, matches
 from livenotes._internal.directives import Directive, Page, parse_page
+from livenotes._internal.downloads import BundleSpec, FromPip
 from livenotes._internal.engine import Engine, Evaluation
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.glossary import Term, link_terms, read_glossary
@@ -34,11 +35,13 @@ _LAZY = {
 
 __all__ = [
     "BackgroundRunner",
+    "BundleSpec",
     "Directive",
     "Drift",
     "Engine",
     "Evaluation",
     "Figure",
+    "FromPip",
     "Links",
     "LiveNotesBuild",
     "NotebookSource",

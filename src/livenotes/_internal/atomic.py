@@ -13,6 +13,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would make a published file (downloads/) unreadable to the server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from .cache_key import KeyMaker
 from .errors import SnippetError
 from .filehashes import FileHashes
 from .graph import SnippetGraph
+from .lanes import SIDE_BY_SIDE_ENV, default_lanes, evaluate_in_lanes
 from .log import log
 from .project import Project
 from .results import Result
@@ -59,16 +60,31 @@ class Engine:
     """Evaluates snippets for one project: keys them, reuses cached results, runs the rest in one warm worker."""
 
     def __init__(
-        self, project: Project, *, use_cache: bool = True, rerun: Callable[[Snippet], bool] | None = None
+        self,
+        project: Project,
+        *,
+        use_cache: bool = True,
+        rerun: Callable[[Snippet], bool] | None = None,
+        lanes: int | None = None,
     ) -> None:
-        """``rerun``: snippets to execute even when cached (the tests force the loads they count this way)."""
+        """``rerun``: snippets to execute even when cached (the tests force the loads they count this way).
+
+        ``lanes``: how many workers ``evaluate_all`` may use at once, recipes side by side (default: see lanes.py).
+        """
         self.project = project
         self.use_cache = use_cache
         self._rerun = rerun or (lambda snippet: False)
         self.cache = ResultCache(project.cache)
         self.keys = KeyMaker(project, FileHashes(project.cache / "filehashes.json"))
-        self.worker = WorkerClient(project.root)
+        self.lanes = default_lanes() if lanes is None else max(1, lanes)
+        self.worker = self.new_worker()
+        self.lane_starts = 0  # workers started by extra lanes (lanes.py), for the report
         self.begin_build()
+
+    @property
+    def worker_starts(self) -> int:
+        """How many worker processes this engine started: its own (restarts included) and its lanes'."""
+        return self.worker.starts + self.lane_starts
 
     # -- per build -----------------------------------------------------------------------------
     def begin_build(self) -> None:
@@ -92,6 +108,10 @@ class Engine:
     def close(self) -> None:
         """Stop the worker process."""
         self.worker.close()
+
+    def new_worker(self) -> WorkerClient:
+        """A worker for this project (not started): the engine's own, or an extra lane's."""
+        return WorkerClient(self.project.root, SIDE_BY_SIDE_ENV if self.lanes > 1 else None)
 
     # -- snippets and keys ---------------------------------------------------------------------
     def snippet(self, name: str, where: str | None = None) -> Snippet:
@@ -119,13 +139,17 @@ class Engine:
     # -- evaluating ----------------------------------------------------------------------------
     def evaluate(self, name: str, where: str | None = None) -> Evaluation:
         """The snippet's result in this build, compared with its approved output; runs what it needs first."""
+        return self.evaluate_on(self.worker, name, where)
+
+    def evaluate_on(self, worker: WorkerClient, name: str, where: str | None = None) -> Evaluation:
+        """``evaluate``, executing the snippet itself (not what it needs) in ``worker`` (an extra lane's)."""
         try:
             snippet = self.snippet(name, where)
             key, provenance = self.key_of(snippet.name)
         except SnippetError as error:
             return _invalid(name, error)
         if snippet.name not in self._evaluations:
-            result = self._upstream_failure(snippet, key, provenance) or self._result(snippet, key, provenance)
+            result = self._upstream_failure(snippet, key, provenance) or self._result(snippet, key, provenance, worker)
             self._compared(result)
         return self._evaluations[snippet.name]
 
@@ -149,14 +173,24 @@ class Engine:
         return self._compared(cached)
 
     def evaluate_all(self, names: Iterable[str], progress: Progress | None = None) -> list[Evaluation]:
-        """Evaluations of several snippets, in dependency order, reporting each to ``progress``."""
+        """Evaluations of several snippets and what they need, reporting each to ``progress`` as it is made.
+
+        Each runs after what it needs; with more than one lane, recipes that do not need each other train
+        side by side (lanes.py).
+        """
         order = self.graph.order(dict.fromkeys(names))
-        done = []
-        for index, name in enumerate(order, 1):
-            evaluation = self.evaluate(name)
+        done: list[Evaluation] = []
+
+        def made(evaluation: Evaluation) -> None:
             done.append(evaluation)
             if progress:
-                progress(index, len(order), evaluation)
+                progress(len(done), len(order), evaluation)
+
+        if self.lanes > 1:
+            evaluate_in_lanes(self, order, made)
+        else:
+            for name in order:
+                made(self.evaluate(name))
         return done
 
     def _upstream_failure(self, snippet: Snippet, key: str, provenance: dict) -> Result | None:
@@ -186,11 +220,11 @@ class Engine:
             return None  # the result is known but the checkpoint it wrote is gone or older: make it again
         return cached
 
-    def _result(self, snippet: Snippet, key: str, provenance: dict) -> Result:
+    def _result(self, snippet: Snippet, key: str, provenance: dict, worker: WorkerClient) -> Result:
         cached = None if self._rerun(snippet) else self._cached(snippet, key)
         if cached is not None:
             return cached
-        result = self._execute(snippet, key, provenance)
+        result = self._execute(snippet, key, provenance, worker)
         if result.ok:
             result.failure = self._stamp_products(snippet, key)
             if result.ok:  # a recipe that did not write what it declares is not cached
@@ -247,11 +281,11 @@ class Engine:
                 log.info("livenotes: removing %s, left half-written by %s", path, snippet.display_path)
                 _remove(path)
 
-    def _execute(self, snippet: Snippet, key: str, provenance: dict) -> Result:
+    def _execute(self, snippet: Snippet, key: str, provenance: dict, worker: WorkerClient) -> Result:
         log.info("livenotes: running %s", snippet.display_path)
         self._clear_products(snippet, key)
         try:
-            reply = self.worker.run(snippet)
+            reply = worker.run(snippet)
         except BaseException:  # Ctrl-C or SIGTERM: the worker is already stopped, nothing writes any more
             self._remove_unstamped_products(snippet)
             raise

@@ -13,6 +13,7 @@ waits a few seconds only: a page whose snippets have no result yet shows 「実�
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -27,6 +28,7 @@ from mkdocs.utils import get_relative_url
 from . import notebooks, render, report
 from .atomic import write_atomic
 from .directives import Page, parse_page, replace_lines
+from .downloads import SHOWN_VERSIONS, BundleSpec, Publisher, box_markdown
 from .engine import Engine, Evaluation
 from .errors import SnippetError
 from .log import log
@@ -50,7 +52,11 @@ class _NoOutputYet(Exception):
 class LiveNotesBuild:
     """State of one MkDocs process; ``mkdocs serve`` keeps it (and its warm worker) across rebuilds."""
 
-    def __init__(self, site_setup: notebooks.SiteSetup | None = None) -> None:
+    def __init__(self, site_setup: notebooks.SiteSetup | None = None, bundle: BundleSpec | None = None) -> None:
+        """``site_setup``: the first cells of a notebook; ``bundle``: what ``downloads/`` publishes (downloads.py)."""
+        self.bundle = bundle
+        self.manifest: dict[str, Any] | None = None  # of this build's downloads/, once prepared
+        self.publisher: Publisher | None = None
         self.engine: Engine | None = None
         self.runner: BackgroundRunner | None = None
         self.serving = False
@@ -105,6 +111,7 @@ class LiveNotesBuild:
             self.pages[file.src_uri] = parse_page(f"docs/{file.src_uri}", text)
         if self.execute:
             self._evaluate_all()
+            self._prepare_downloads(config)
         if self.make_notebooks:
             for page_uri, page in self.pages.items():
                 if page.snippets and page.meta.get("notebook", True):
@@ -173,6 +180,8 @@ class LiveNotesBuild:
                 text = self._embed(directive.arg, where, directive.indent)
             replacements[directive.line - offset] = text
         markdown = replace_lines(markdown, replacements)
+        if self.bundle is not None and parsed.snippets and self.execute:
+            markdown = _after_title(markdown, self._run_locally_box(src_uri))
         if src_uri in self.with_notebook:  # after the directives: their line numbers stay those of the file
             markdown = self._with_notebook_links(markdown, src_uri, page.url)
         return markdown
@@ -192,6 +201,10 @@ class LiveNotesBuild:
         evicted = self.engine.end_build() if self.runner is None else 0  # under serve the runner evicts
         self.summary["cache_evicted"] = evicted
         report.write_json(list(self.rows.values()), Path(config.site_dir) / REPORT_JSON, self.summary)
+        if self.manifest is not None and self.publisher is not None:
+            self.publisher.write(Path(config.site_dir), self.manifest)
+            total = sum(entry["size"] for entry in self.manifest["folders"].values())
+            log.info("livenotes: downloads/: %d folders, %.0f MB", len(self.manifest["folders"]), total / 1e6)
         s = self.summary
         log.info(
             "livenotes: %s snippets: %s ok, %s failed, %s drifted; %s from cache, %s executed in %.1f s; "
@@ -206,6 +219,41 @@ class LiveNotesBuild:
             s.get("checkpoint_loads", 0),
             evicted,
         )
+
+    def _prepare_downloads(self, config: Any) -> None:
+        """The download bundle's manifest and archives (downloads.py), once every snippet is evaluated: the
+        pages' 「手元で動かすには」 boxes show its sizes. Under serve, only once every folder is ready."""
+        self.manifest, self.publisher = None, None
+        if self.bundle is None or self.engine is None or not self.execute:
+            return
+        pages = {uri: page.snippets for uri, page in self.pages.items() if page.snippets}
+        publisher = Publisher(self.engine.project, self.bundle, self.engine.keys.hashes)
+        try:
+            self.manifest = publisher.prepare(
+                config.site_url,
+                pages,
+                self.engine.graph,
+                self.engine.snippet,
+                self.engine.keys.book.versions(frozenset(SHOWN_VERSIONS)),
+            )
+            self.publisher = publisher
+        except SnippetError as error:
+            if self.runner is None:
+                render.problem(error)  # mkdocs build: --strict fails on it
+            else:
+                log.info("livenotes: downloads/ waits for the recipes (%s)", error.message)
+
+    def _run_locally_box(self, src_uri: str) -> str:
+        assert self.engine is not None and self.bundle is not None
+        page = src_uri.removesuffix(".md")
+        folders = self.manifest["pages"].get(page, []) if self.manifest else []
+        makers = [m for m in (self.engine.graph.maker_of(f) for f in folders) if m]
+        retrain = {}
+        for name in self.engine.graph.order(makers) if makers else []:
+            found = self.engine.lookup(name)
+            if found is not None and found.result.ok:
+                retrain[f"snippets/{found.result.snippet}"] = found.result.duration
+        return box_markdown(page, self.manifest, self.bundle, retrain)
 
     def on_shutdown(self) -> None:
         """Stop the runner, the worker and any notebook renderings when MkDocs exits."""
@@ -235,6 +283,9 @@ class LiveNotesBuild:
         if self.runner is not None:
             self.runner.submit(list(embedded))
             self.runner.wait(SERVE_WAIT)
+        else:
+            with contextlib.suppress(SnippetError):  # a cycle: each snippet in it reports it below, on its page
+                self.engine.evaluate_all(embedded)  # recipes side by side (lanes.py); the loop below reads the results
         done = 0
         for name, pages in embedded.items():
             evaluation = self._evaluation(name, pages[0])
@@ -245,7 +296,7 @@ class LiveNotesBuild:
             done += 1
             how = "cache" if evaluation.result.cached else f"ran {evaluation.result.duration:.1f} s"
             log.info("livenotes: [%d/%d] %s: %s (%s)", done, len(embedded), evaluation.result.snippet, row.status, how)
-        workers = self.runner.engine.worker.starts if self.runner else self.engine.worker.starts
+        workers = (self.runner.engine if self.runner else self.engine).worker_starts
         self.summary = report.summarize(list(self.rows.values()), time.perf_counter() - started, workers)
 
     def _evaluation(self, name: str, where: str | None = None) -> Evaluation | None:
@@ -306,10 +357,7 @@ class LiveNotesBuild:
         fragment = (
             '<p class="livenotes-notebook-links">このページのノートブック(ビルドが生成): ' + " · ".join(links) + "</p>"
         )
-        lines = markdown.splitlines()
-        title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
-        lines.insert(title + 1, self._placeholder(fragment, ""))
-        return "\n".join(lines) + "\n"
+        return _after_title(markdown, self._placeholder(fragment, ""))
 
     def _placeholder(self, fragment: str, indent: str) -> str:
         # named by its content, not at random: the page's HTML around it is then the same from one build to
@@ -360,3 +408,10 @@ class LiveNotesBuild:
             progress = self.runner.progress if self.runner else None
             return code + "\n" + self._placeholder(render.pending_html(snippet.display_path, progress), indent)
         return code + "\n" + self._placeholder(render.output_html(evaluation, where), indent)
+
+
+def _after_title(markdown: str, block: str) -> str:
+    """``block`` after the page's first ``# `` title (at the top when it has none)."""
+    lines = markdown.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join([*lines[:at], "", block, *lines[at:]])

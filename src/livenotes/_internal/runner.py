@@ -32,7 +32,7 @@ class BackgroundRunner:
     """One thread, one engine, one worker; jobs replace each other (the newest build wins)."""
 
     def __init__(self, project: Project, *, use_cache: bool, on_arrival: Callable[[], None]) -> None:
-        self.engine = Engine(project, use_cache=use_cache)
+        self.engine = Engine(project, use_cache=use_cache, lanes=1)  # one job at a time, in order
         # made in the main thread: SIGTERM/SIGHUP then end the server through its finally blocks (on_shutdown
         # kills the worker's whole group), where the default would kill the server alone on the spot
         self.engine.worker.handle_ending_signals()

@@ -88,8 +88,10 @@ class WorkerClient:
     (where their handler is still the default), so they stop the build and its worker cleanly.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, extra_env: dict[str, str] | None = None) -> None:
+        """``extra_env``: variables that change how the worker runs, never what it prints (see lanes.py)."""
         self.root = root
+        self.extra_env = extra_env or {}
         self._process: subprocess.Popen[bytes] | None = None
         self._replies: int | None = None
         self._buffer = b""
@@ -110,7 +112,7 @@ class WorkerClient:
         """Start a worker and wait until it has imported torch and transformers; ``WorkerDied`` if it cannot."""
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
-        env = {**os.environ, **WORKER_ENV, **REPRODUCIBLE_ENV}
+        env = {**os.environ, **self.extra_env, **WORKER_ENV, **REPRODUCIBLE_ENV}
         log.info("livenotes: starting the worker (imports torch and transformers once)")
         command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
         self._process = subprocess.Popen(

