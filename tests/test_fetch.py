@@ -221,3 +221,10 @@ def test_the_fetch_wheel_knows_its_site_and_lists_every_file_in_its_record() -> 
         record = wheel.read(next(n for n in names if n.endswith("RECORD"))).decode()
     assert {line.split(",")[0] for line in record.splitlines()} == set(names)
     assert fetch_wheel("https://example.org/notes/") == (name, data)  # reproducible
+
+
+def test_a_folder_can_be_asked_for_by_its_own_name(site: tuple[Path, str], tmp_path: Path) -> None:
+    site_root, url = site
+    _publish(site_root, {"data/a": {"x.txt": b"x"}, "data/b": {"y.txt": b"y"}})
+    assert fetch(["data/b"], url, tmp_path / "reader") == ["data/b"]
+    assert not (tmp_path / "reader" / "data" / "a").exists()

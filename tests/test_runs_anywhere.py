@@ -19,10 +19,12 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from livenotes import Project, load_snippet, matches
 from tests.conftest import ROOT
+from tests.test_notebooks import _output_text, approved_path_for
 
 PROJECT = Project(ROOT)
 _CODE = re.compile(r'<span class="filename">(snippets/[^<]+)</span><pre><span></span><code>(.*?)</code></pre>', re.S)
@@ -138,3 +140,51 @@ def test_every_page_with_code_has_a_box_with_its_own_command_and_what_it_fetches
             assert folder in text, f"{page}: the box does not list {folder}"
         if not manifest["pages"].get(page):
             assert "何も取ってきません" in text, page
+
+
+# the reader's Jupyter, in the same fresh venv: execute the notebook as downloaded, in the folder it sits in
+_RUN_NOTEBOOK = """\
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+
+notebook = nbformat.read(sys.argv[1], as_version=4)
+for cell in notebook.cells:
+    if cell.cell_type == "code":
+        cell.outputs = []
+NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
+nbformat.write(notebook, sys.argv[2])
+"""
+
+
+def test_the_chapter_1_4_notebook_runs_end_to_end_outside_the_repo_and_gives_the_pages_outputs(
+    reader: dict[str, str], built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """1-4 reads trained checkpoints: its setup cells fetch them (and the data) from the served site."""
+    folder = tmp_path_factory.mktemp("reader-notebook")
+    downloaded = built_site / "notebooks" / "chapter-1-4" / "chapter-1-4.ipynb"
+    shutil.copy(downloaded, folder / "chapter-1-4.ipynb")
+    jupyter = subprocess.run(
+        ["pip", "install", "-q", "--no-compile", "nbclient", "ipykernel"], env=reader, capture_output=True, text=True
+    )
+    assert jupyter.returncode == 0, jupyter.stderr[-3000:]
+    done = subprocess.run(
+        ["python", "-c", _RUN_NOTEBOOK, "chapter-1-4.ipynb", "executed.ipynb"],
+        env={**reader, "JUPYTER_PLATFORM_DIRS": "1"},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    executed = nbformat.read(folder / "executed.ipynb", as_version=4)
+    setup = "".join(_output_text(c) for c in executed.cells if c.metadata.get("livenotes", {}).get("role") == "setup")
+    assert "もうある" not in setup, "the folders were there before the notebook fetched them"
+    assert (folder / "checkpoints" / "tiny-gpt2-austen" / "config.json").is_file()
+    ran = [c for c in executed.cells if "snippet" in c.metadata.get("livenotes", {})]
+    assert len(ran) >= 8
+    for cell in ran:
+        name = cell.metadata["livenotes"]["snippet"]
+        want = approved_path_for(name).read_text(encoding="utf-8")
+        got = _output_text(cell)
+        assert matches(want, got), f"{name} in the reader's kernel:\n{got}\n--- approved ---\n{want}"

@@ -21,7 +21,7 @@ from livenotes._internal.snippet import Options, Snippet, load_snippet
 
 if _typing.TYPE_CHECKING:  # for type checkers and griffe (the API page); at run time __getattr__ below imports them
     from livenotes._internal.mkdocs_build import LiveNotesBuild
-    from livenotes._internal.notebooks import Links, NotebookSource, build_notebook, notebook_uri
+    from livenotes._internal.notebooks import Links, NotebookSource, SetupRequest, build_notebook, notebook_uri
     from livenotes._internal.page_caches import PageCaches
 
 _LAZY = {
@@ -29,6 +29,7 @@ _LAZY = {
     "Links": "livenotes._internal.notebooks",
     "PageCaches": "livenotes._internal.page_caches",
     "NotebookSource": "livenotes._internal.notebooks",
+    "SetupRequest": "livenotes._internal.notebooks",
     "build_notebook": "livenotes._internal.notebooks",
     "notebook_uri": "livenotes._internal.notebooks",
 }
@@ -50,6 +51,7 @@ __all__ = [
     "PageCaches",
     "Project",
     "Result",
+    "SetupRequest",
     "Snippet",
     "SnippetError",
     "SnippetGraph",

@@ -61,7 +61,7 @@ def read_manifest(site: str) -> dict[str, Any]:
 
 
 def needed(manifest: dict[str, Any], pages: list[str]) -> list[str]:
-    """The folders the pages need (every folder for ``all``), in the manifest's order."""
+    """The folders the pages need (``all``: every one; a folder's name: that one), in the manifest's order."""
     known = manifest["pages"]
     folders: set[str] = set()
     for page in pages:
@@ -69,9 +69,12 @@ def needed(manifest: dict[str, Any], pages: list[str]) -> list[str]:
         if name == "all":
             folders.update(f for page_folders in known.values() for f in page_folders)
             continue
-        if name not in known:
+        if name in manifest["folders"]:  # a folder by its own name (a notebook asks for exactly what it reads)
+            folders.add(name)
+        elif name in known:
+            folders.update(known[name])
+        else:
             raise FetchError(f"no page named {page!r}; the pages are: all, {', '.join(sorted(known))}")
-        folders.update(known[name])
     return [f for f in manifest["folders"] if f in folders]
 
 

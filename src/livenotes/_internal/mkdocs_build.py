@@ -328,6 +328,7 @@ class LiveNotesBuild:
             site_setup=self.site_setup,
             distributions=self.engine.keys.book.distributions,
             versions=self.engine.keys.book.versions,
+            fetch_wheel=self.manifest["fetch"]["wheel"] if self.manifest else None,
         )
         notebook = notebooks.safe_build(page, source, self.links)
         if notebook is None:

@@ -26,9 +26,19 @@ from .project import Project
 from .results import Result
 from .snippet import Snippet
 
-# the site's own first cells, from the inputs the notebook's snippets read (paths, with their makers) and the
-# repository's address (``repo_url``, may be unset): a list of ("markdown" | "code", source)
-SiteSetup = Callable[[dict[str, str | None], str | None], list[tuple[str, str]]]
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """What the site is told when it writes a notebook's first cells."""
+
+    page: str  # the page's name as the site's addresses have it (``chapter-1-4``)
+    inputs: dict[str, str | None]  # paths the notebook's snippets read → the snippet that makes each (None: a file)
+    repo_url: str | None
+    fetch_wheel: str | None  # the reader's fetch command under downloads/ (None: this build publishes no bundle)
+
+
+# the site's own first cells: a list of ("markdown" | "code", source)
+SiteSetup = Callable[[SetupRequest], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,9 @@ class NotebookSource:
     distributions: Callable[[], dict[str, list[str]]] = distributions_of_module
     # distributions (canonical name) → version, for modules and what they require (remembered likewise)
     versions: Callable[[frozenset[str]], dict[str, str]] = library_versions
+    # the build's download bundle (downloads.py): the site's setup fetches what recipes make, so a chapter's
+    # notebook does not retrain it (the workshop's notebook, whose page shows the recipes, does)
+    fetch_wheel: str | None = None
 
 
 FOLDER = "notebooks"  # where the generated notebooks live on the site
@@ -126,8 +139,10 @@ def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
     on_page = [source.snippet(name) for name in page.snippets]
     shown = {s.name for s in on_page}
     recipes = [source.snippet(name) for name in source.graph.order(s.name for s in on_page) if name not in shown]
+    if source.fetch_wheel is not None:
+        recipes = []  # the setup fetches their checkpoints
     cells: list[Any] = [_markdown_cell(_title(page, links))]
-    cells += _setup_cells(source, [*recipes, *on_page], links)
+    cells += _setup_cells(source, page_uri.removesuffix(".md"), [*recipes, *on_page], links)
     if recipes:
         cells.append(
             _markdown_cell(
@@ -227,35 +242,59 @@ def _without_title(prose: str) -> str:
     return "\n".join(line for line in prose.splitlines() if not line.startswith("# "))
 
 
-def _setup_cells(source: NotebookSource, snippets: list[Snippet], links: Links) -> list[Any]:
+def _setup_cells(source: NotebookSource, page: str, snippets: list[Snippet], links: Links) -> list[Any]:
+    here = {s.name for s in snippets}
     inputs = {path: source.graph.maker_of(path) for s in snippets for path in referenced_inputs(source.project, s)}
+    inputs = {path: maker for path, maker in inputs.items() if maker not in here}  # what the notebook makes itself
     cells: list[Any] = []
-    for kind, text in source.site_setup(dict(sorted(inputs.items())), links.repo_url) if source.site_setup else []:
-        cells.append(_markdown_cell(text) if kind == "markdown" else _setup_code(text))
+    if source.site_setup:
+        request = SetupRequest(page, dict(sorted(inputs.items())), links.repo_url, source.fetch_wheel)
+        for kind, text in source.site_setup(request):
+            cells.append(_markdown_cell(text) if kind == "markdown" else _setup_code(text))
     pins = _pins((m for s in snippets for m in s.imported_modules), source.distributions(), source.versions)
-    install = [
-        "# このノートの出力を作ったのと同じ版のライブラリ(違う版だけを入れる)",
-        "import subprocess",
-        "import sys",
-        "from importlib.metadata import PackageNotFoundError, version",
-        "",
-        f"pins = {json.dumps(pins, indent=4)}",
-        "",
-        "def installed(name):",
-        "    try:",
-        '        return version(name).split("+")[0]  # 2.13.0+cpu is the CPU build of 2.13.0',
-        "    except PackageNotFoundError:",
-        "        return None",
-        "",
-        "missing = [f'{name}=={want}' for name, want in pins.items() if installed(name) != want]",
-        "if missing:",
-        '    subprocess.run([sys.executable, "-m", "pip", "install", *missing], check=True)',
-        'print("ライブラリ:", ", ".join(f"{name} {installed(name)}" for name in pins))',
-    ]
-    cells.append(_setup_code("\n".join(install)))
+    cells.append(_setup_code(_INSTALL.replace("{pins}", json.dumps(pins, indent=4))))
     if any("torch" in s.imported_modules for s in snippets):
         cells.append(_setup_code("# ビルドと同じ条件で各セルを始める\n" + _LIKE_THE_BUILD))
     return cells
+
+
+# what a notebook installs: a library that is missing or of an older series than the build's (transformers 4 where
+# the page used 5). Another version of the same series stays (Colab's own torch: replacing it would download
+# gigabytes), and the cell says that the last digits of some numbers may then differ from the page
+_INSTALL = """\
+# このノートの出力を作ったライブラリの版。入っていないものと、系列(メジャー版。0.x は 0.x まで)が古いものだけを入れる。
+# 同じ系列の別の版(Colab の torch など)はそのまま使う。そのときは数値の最後の桁がページと違うことがある
+import subprocess
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+pins = {pins}
+
+
+def installed(name):
+    try:
+        return version(name).split("+")[0]  # 2.13.0+cpu is the CPU build of 2.13.0
+    except PackageNotFoundError:
+        return None
+
+
+def series(number):
+    parts = [int(part) for part in number.split(".")[:2] if part.isdigit()]
+    return tuple(parts[:2] if parts and parts[0] == 0 else parts[:1])
+
+
+missing = [
+    f"{name}=={want}"
+    for name, want in pins.items()
+    if installed(name) is None or series(installed(name)) < series(want)
+]
+if missing:
+    subprocess.run([sys.executable, "-m", "pip", "install", *missing], check=True)
+print("ライブラリ:", ", ".join(f"{name} {installed(name)}" for name in pins))
+other = [f"{name} {installed(name)}(ページは {want})" for name, want in pins.items() if installed(name) != want]
+if other:
+    print("ページと版が違うもの(数値の最後の桁が違うことがある):", ", ".join(other))
+"""
 
 
 def _setup_code(source: str) -> Any:
