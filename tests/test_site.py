@@ -198,7 +198,13 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
         '# p\n\n{% run "quick.py" %}\n\n{% run "slow.py" %}\n\n{% run "after.py" %}\n',
         {
             "quick.py": "print('すぐ')\n",
-            "slow.py": "import time\ntime.sleep(15)\nprint('やっと')\n",
+            # runs until the test has seen the page without it (no fixed sleep: the test releases it)
+            "slow.py": (
+                "import pathlib, time\n"
+                "while not pathlib.Path('release').exists():\n"
+                "    time.sleep(0.05)\n"
+                "print('やっと')\n"
+            ),
             # needs the slow one: evaluated after it, in dependency order
             "after.py": "# livenotes: needs=slow.py\nprint('あと')\n",
         },
@@ -209,6 +215,7 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
         assert "実行中…" in first and "<code>やっと" not in first
         # the quick one may already be there
         assert first.count("livenotes-pending") == 3 or '<pre class="livenotes-stdout"><code>すぐ' in first
+        (site / "release").write_text("")
         # the server rebuilds when the runner says the waiting outputs arrived (livereload then reloads the page)
         done = _fetch_until(url, '<pre class="livenotes-stdout"><code>あと', 120)
         assert "livenotes-pending" not in done

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from livenotes import Evaluation
+from livenotes import Engine, Evaluation
 from livenotes._internal.render import output_html
 from tests.conftest import Scratch
 
@@ -126,3 +126,20 @@ def test_the_worker_computes_with_the_pinned_instruction_set(scratch: Scratch) -
     assert result.ok, result.failure
     if REPRODUCIBLE_ENV:  # x86: AVX2 whatever the machine has, so approved outputs hold on every machine
         assert result.stdout == "AVX2\n"
+
+
+def test_a_worker_imports_torch_only_for_a_snippet_that_needs_more_than_the_standard_library(scratch: Scratch) -> None:
+    engine = Engine(scratch.project, lanes=1)  # a worker of its own: the session's may have imported torch already
+    try:
+        engine.begin_build()
+        plain = scratch.write("import sys\nprint(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n")
+        assert engine.evaluate(plain).result.stdout == "[]\n"
+        with_torch = scratch.write("import torch\nprint(round(torch.rand(1).item(), 4))\n")
+        # prepared first (torch, transformers), then seeded like every snippet: torch.manual_seed(0)'s first draw
+        assert engine.evaluate(with_torch).result.stdout == "0.4963\n"
+        again = scratch.write("# again\n" + (scratch.root / "snippets" / plain).read_text())
+        engine.begin_build()
+        assert engine.evaluate(again).result.stdout == "['torch', 'transformers']\n"  # the same worker, now prepared
+        assert engine.worker.starts == 1
+    finally:
+        engine.close()

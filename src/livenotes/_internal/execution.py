@@ -87,8 +87,9 @@ class RefusedCheckpoint(Exception):
 
 
 class _State:
-    """What the checkpoint guard needs to know about the snippet that is running."""
+    """What the checkpoint guard needs to know about the snippet that is running, and whether ``prepare`` ran."""
 
+    prepared = False
     random_init = False
     loads: list[str] = []  # noqa: RUF012 - reset for every snippet by run_snippet
 
@@ -179,7 +180,13 @@ def _install_checkpoint_guard() -> None:
 
 
 def prepare() -> None:
-    """Import and configure what every snippet shares, once per worker (the slow part of starting one)."""
+    """Import and configure what the snippets share, once per worker (the slow part of starting one).
+
+    The client asks for it before the first snippet that imports anything beyond the standard library.
+    """
+    if _State.prepared:
+        return
+    _State.prepared = True
     import matplotlib
 
     matplotlib.use("Agg")
@@ -194,11 +201,12 @@ def prepare() -> None:
 
 def _seed_everything() -> None:
     random.seed(0)
-    import numpy
-    import torch
-
-    numpy.random.seed(0)
-    torch.manual_seed(0)
+    # numpy and torch once imported: ``prepare`` imports them before any snippet that imports more than the
+    # standard library, and a snippet that imports only the standard library cannot reach them
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(0)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(0)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -1,9 +1,10 @@
 """The messages between the build (worker_client.py) and the worker process (worker.py).
 
-One JSON object a line. The build sends a ``Request`` on the worker's stdin; the worker answers on its reply
-pipe with ``Ready`` once, then for each request any number of ``Progress`` lines and one ``Reply``. Messages
-on the reply pipe carry a ``"type"`` so the reader knows which class to rebuild. Stdlib only: the worker
-imports this before torch.
+One JSON object a line. The worker says ``Ready`` once it runs. The build sends on its stdin a ``Prepare``
+(the worker imports torch and transformers, and says ``Ready`` again) before the first snippet that imports more
+than the standard library, and a ``Request`` per snippet, answered by any number of ``Progress`` lines and one
+``Reply``. Every message carries a ``"type"`` so the reader knows which class to rebuild. Stdlib only: the
+worker imports this before torch.
 """
 
 from __future__ import annotations
@@ -53,8 +54,15 @@ class Request(_Message):
 
 
 @dataclass(frozen=True)
+class Prepare(_Message):
+    """Import and set up torch, transformers and matplotlib, once per worker (``execution.prepare``)."""
+
+    TYPE: ClassVar[str] = "prepare"
+
+
+@dataclass(frozen=True)
 class Ready(_Message):
-    """The worker has imported torch and transformers and waits for requests."""
+    """The worker has started, or has done a ``Prepare``, and waits for requests."""
 
     TYPE: ClassVar[str] = "ready"
     pid: int
@@ -85,6 +93,14 @@ class Reply(_Message):
 
 Message = Ready | Progress | Reply
 _MESSAGES: dict[str, type[Ready] | type[Progress] | type[Reply]] = {m.TYPE: m for m in (Ready, Progress, Reply)}
+
+
+def read_instruction(line: str) -> Prepare | Request:
+    """What the build asks on the worker's stdin; ``ValueError`` for anything else."""
+    data = json.loads(line)
+    if isinstance(data, dict) and data.get("type") == Prepare.TYPE:
+        return Prepare.from_data(data)
+    return Request.from_data(data)
 
 
 def read_message(line: str | bytes) -> Message:

@@ -1,4 +1,4 @@
-"""The worker process: imports torch and transformers once, then runs snippets one at a time.
+"""The worker process: runs snippets one at a time, importing torch and transformers once, when first needed.
 
 Requests (``protocol.Request``) arrive as JSON lines on stdin; each message back is one JSON line on the file
 descriptor named by ``--reply-fd``, so nothing a snippet (or a C library) prints can corrupt the protocol.
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from .execution import prepare, run_snippet
 from .lifeline import die_with_parent
-from .protocol import Message, Progress, Ready, Request
+from .protocol import Message, Prepare, Progress, Ready, read_instruction
 
 
 class Channel:
@@ -98,10 +98,15 @@ def main() -> None:
     # the worker's own stderr (not a snippet's) is where a crash or a hang leaves its traceback
     diagnostics = os.fdopen(os.dup(2), "w")
     faulthandler.enable(file=diagnostics)
-    prepare()
+    # torch and transformers only when a snippet needs more than the standard library (the client sends Prepare
+    # first): a worker for stdlib snippets (the tests' scratch sites) starts in a fraction of a second
     channel.send(Ready(pid=os.getpid()))
     for line in requests:
-        request = Request.from_json(line)
+        request = read_instruction(line)
+        if isinstance(request, Prepare):
+            prepare()
+            channel.send(Ready(pid=os.getpid()))
+            continue
         with _memory_limit(request.memory_limit):
             reply = run_snippet(request, diagnostics, lambda text: channel.send(Progress(text)))
         channel.send(reply)

@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import SnippetError
 from .execution import REPRODUCIBLE_ENV, WORKER_ENV, memory_advice
 from .log import log
-from .protocol import Message, Progress, Ready, Reply, Request, read_message
+from .protocol import Message, Prepare, Progress, Ready, Reply, Request, read_message
 from .snippet import Snippet
 
 STARTUP_TIMEOUT = 180.0
@@ -43,6 +43,11 @@ def _default_memory_limit() -> int:
 
 
 DEFAULT_MEMORY_LIMIT = _default_memory_limit()
+
+
+def needs_libraries(snippet: Snippet) -> bool:
+    """True when the snippet imports anything beyond the standard library (then the worker prepares first)."""
+    return any(module not in sys.stdlib_module_names for module in snippet.imported_modules)
 
 
 class WorkerDied(Exception):
@@ -102,6 +107,7 @@ class WorkerClient:
         self._running = ""  # the snippet being run, for progress lines
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this client
         self._saved_handlers: dict[int, object] = {}
+        self._prepared = False  # the running worker has imported torch and transformers (a Prepare)
         self.starts = 0
 
     @property
@@ -113,7 +119,7 @@ class WorkerClient:
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
         env = {**os.environ, **self.extra_env, **WORKER_ENV, **REPRODUCIBLE_ENV}
-        log.info("livenotes: starting the worker (imports torch and transformers once)")
+        log.info("livenotes: starting the worker")
         command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
         self._process = subprocess.Popen(
             [sys.executable, *command],
@@ -127,6 +133,7 @@ class WorkerClient:
         )
         os.close(write_fd)
         self._replies, self._buffer = read_fd, b""
+        self._prepared = False
         self.starts += 1
         started = time.monotonic()
         ready = self._read_reply(STARTUP_TIMEOUT)
@@ -159,6 +166,10 @@ class WorkerClient:
                 return died.failure
         assert self._process is not None and self._process.stdin is not None
         log_offset = self._log_size()
+        if not self._prepared and needs_libraries(snippet):
+            failure = self._prepare(snippet, log_offset)
+            if failure is not None:
+                return failure
         limit = snippet.options.memory or DEFAULT_MEMORY_LIMIT
         request = Request(
             path=str(snippet.path),
@@ -198,6 +209,22 @@ class WorkerClient:
                 "crash", "the worker process died while running this snippet; it will be restarted", snippet, log_offset
             )
         return failure
+
+    def _prepare(self, snippet: Snippet, log_offset: int) -> SnippetError | None:
+        """Have the worker import torch and transformers, before the snippet's memory limit is measured."""
+        assert self._process is not None and self._process.stdin is not None
+        log.info("livenotes: the worker imports torch and transformers (once per worker)")
+        try:
+            self._process.stdin.write((Prepare().to_json() + "\n").encode())
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            pass  # the read below sees the death
+        if not isinstance(self._read_reply(STARTUP_TIMEOUT), Ready):
+            return self._failure_after_death(
+                "crash", "the worker could not import torch and transformers", snippet, log_offset
+            )
+        self._prepared = True
+        return None
 
     def _read_reply(self, timeout: float, memory_ceiling: int | None = None) -> Message | None:
         """The next message that is not progress (progress lines are logged as they come).
