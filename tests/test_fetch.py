@@ -228,3 +228,26 @@ def test_a_folder_can_be_asked_for_by_its_own_name(site: tuple[Path, str], tmp_p
     _publish(site_root, {"data/a": {"x.txt": b"x"}, "data/b": {"y.txt": b"y"}})
     assert fetch(["data/b"], url, tmp_path / "reader") == ["data/b"]
     assert not (tmp_path / "reader" / "data" / "a").exists()
+
+
+def test_a_folder_in_half_precision_is_published_with_float16_weights_and_the_rest_unchanged(tmp_path: Path) -> None:
+    import numpy
+    from safetensors.numpy import load, save_file
+
+    project, engine = _scratch_project(tmp_path / "p")
+    weights = numpy.linspace(-1, 1, 12, dtype=numpy.float32).reshape(3, 4)
+    save_file({"w": weights, "steps": numpy.arange(3)}, str(project.root / "data/d/model.safetensors"))
+    try:
+        spec = BundleSpec(terms={"data/d": "t"}, half_precision=frozenset({"data/d"}))
+        manifest = Publisher(project, spec, engine.keys.hashes).publish(
+            tmp_path / "s", None, {"page.md": ["reads.py"]}, engine.graph, engine.snippet, {}
+        )
+    finally:
+        engine.close()
+    entry = manifest["folders"]["data/d"]
+    assert entry["weights"] == "float16"
+    with zipfile.ZipFile(tmp_path / "s/downloads" / entry["file"]) as archive:
+        tensors = load(archive.read("d/model.safetensors"))
+        assert archive.read("d/t.txt") == b"text\n"
+    assert tensors["w"].dtype == numpy.float16 and tensors["steps"].dtype == numpy.arange(3).dtype
+    assert numpy.allclose(tensors["w"], weights, atol=1e-3)

