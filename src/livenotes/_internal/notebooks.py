@@ -18,6 +18,7 @@ from typing import Any
 
 from .cache_key import canonical_name, distributions_of_module, library_versions
 from .directives import Page
+from .downloads import top_folder
 from .engine import Evaluation
 from .errors import SnippetError
 from .execution import REPRODUCIBLE_ENV
@@ -33,8 +34,13 @@ class SetupRequest:
 
     page: str  # the page's name as the site's addresses have it (``chapter-1-4``)
     inputs: dict[str, str | None]  # paths the notebook's snippets read → the snippet that makes each (None: a file)
-    repo_url: str | None
+    site_url: str | None  # where the site (and its downloads/) is published
     fetch_wheel: str | None  # the reader's fetch command under downloads/ (None: this build publishes no bundle)
+
+    @property
+    def folders(self) -> list[str]:
+        """The folders the inputs lie in (``checkpoints/x``, ``data/y``): what the reader's command fetches."""
+        return sorted({top_folder(path) for path in self.inputs})
 
 
 # the site's own first cells: a list of ("markdown" | "code", source)
@@ -248,7 +254,7 @@ def _setup_cells(source: NotebookSource, page: str, snippets: list[Snippet], lin
     inputs = {path: maker for path, maker in inputs.items() if maker not in here}  # what the notebook makes itself
     cells: list[Any] = []
     if source.site_setup:
-        request = SetupRequest(page, dict(sorted(inputs.items())), links.repo_url, source.fetch_wheel)
+        request = SetupRequest(page, dict(sorted(inputs.items())), links.site_url, source.fetch_wheel)
         for kind, text in source.site_setup(request):
             cells.append(_markdown_cell(text) if kind == "markdown" else _setup_code(text))
     pins = _pins((m for s in snippets for m in s.imported_modules), source.distributions(), source.versions)

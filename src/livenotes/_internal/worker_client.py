@@ -115,7 +115,8 @@ class WorkerClient:
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> None:
-        """Start a worker and wait until it has imported torch and transformers; ``WorkerDied`` if it cannot."""
+        """Start a worker and wait until it runs (torch and transformers come later: ``_prepare``); ``WorkerDied``
+        if it cannot."""
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
         env = {**os.environ, **self.extra_env, **WORKER_ENV, **REPRODUCIBLE_ENV}
