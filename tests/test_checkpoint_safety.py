@@ -67,17 +67,73 @@ def test_a_checkpoint_is_read_once_per_worker_and_copies_stay_independent(scratc
     assert float(second.display or 0) > 0  # the first snippet's change did not leak into the second
 
 
-def test_a_load_with_another_attention_implementation_is_not_served_from_the_memo(scratch: Scratch) -> None:
-    # AutoModel moves attn_implementation into the config, where it is private and not serialised
-    scratch.run("from transformers import AutoModel\nm = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n")
-    eager = scratch.run(
-        "from transformers import AutoModel, AutoTokenizer\n"
+ATTENTIONS = (
+    "from transformers import AutoTokenizer\n"
+    "t = AutoTokenizer.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n"
+    "out = m(**t('hello world', return_tensors='pt'), output_attentions=True)\n"
+    "print(m.config._attn_implementation, out.attentions is not None and len(out.attentions))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "printed"),
+    [
+        ("", "attn_implementation='eager'", "eager 6"),
+        ("attn_implementation='eager'", "", "sdpa 0"),  # sdpa gives no attention weights
+        # AutoModel moves attn_implementation into the config, where it is private and left out of the JSON
+        (
+            "",
+            "config=AutoConfig.from_pretrained('checkpoints/all-MiniLM-L6-v2', attn_implementation='eager')",
+            "eager 6",
+        ),
+    ],
+)
+def test_another_attention_implementation_shares_the_read_and_computes_its_own_way(
+    scratch: Scratch, first: str, then: str, printed: str
+) -> None:
+    load = (
+        "from transformers import AutoConfig, AutoModel\n"
+        "m = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2', {})\n"
+    )
+    assert scratch.run(load.format(first)).loads == ["checkpoints/all-MiniLM-L6-v2 (BertModel)"]
+    shared = scratch.run(load.format(then) + ATTENTIONS)
+    assert shared.ok, shared.failure
+    assert shared.loads == [] and shared.stdout == printed + "\n"
+    # the same load in a worker that read nothing before gives the same model
+    scratch.engine.worker.forget_loads()
+    fresh = scratch.run(load.format(then) + ATTENTIONS)
+    assert fresh.loads and fresh.stdout == shared.stdout
+
+
+def test_the_same_eager_attention_weights_whether_shared_or_read(scratch: Scratch) -> None:
+    compute = (
+        "import torch\nfrom transformers import AutoModel, AutoTokenizer\n"
         "m = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2', attn_implementation='eager')\n"
         "t = AutoTokenizer.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n"
-        "len(m(**t('hello world', return_tensors='pt'), output_attentions=True).attentions)\n"
+        "with torch.no_grad():\n"
+        "    out = m(**t('the animal was tired', return_tensors='pt'), output_attentions=True)\n"
+        "print(torch.stack(out.attentions).double().sum().item(), out.last_hidden_state.double().sum().item())\n"
     )
-    assert eager.ok, eager.failure
-    assert eager.display == "6"
+    scratch.run("from transformers import AutoModel\nAutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n")
+    shared = scratch.run(compute)
+    scratch.engine.worker.forget_loads()
+    read = scratch.run(compute)
+    assert shared.loads == [] and read.loads, (shared.loads, read.loads)
+    assert shared.stdout == read.stdout and shared.ok
+
+
+def test_a_direct_load_and_an_auto_load_of_the_same_checkpoint_read_it_once(scratch: Scratch) -> None:
+    # AutoModel passes the folder's configuration as an object; a direct from_pretrained passes none
+    result = scratch.run(
+        "from transformers import AutoModel, BertModel\n"
+        "direct = BertModel.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n"
+        "auto = AutoModel.from_pretrained('checkpoints/all-MiniLM-L6-v2')\n"
+        "other = BertModel.from_pretrained('checkpoints/all-MiniLM-L6-v2', hidden_dropout_prob=0.5)\n"
+        "print(auto.config.hidden_dropout_prob, other.config.hidden_dropout_prob)\n"
+    )
+    assert result.ok, result.failure
+    assert result.stdout == "0.1 0.5\n"  # an argument that edits the configuration is another load
+    assert result.loads == ["checkpoints/all-MiniLM-L6-v2 (BertModel)"] * 2
 
 
 def test_pipeline_and_a_direct_load_of_the_same_checkpoint_read_it_once(scratch: Scratch) -> None:

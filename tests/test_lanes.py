@@ -54,6 +54,31 @@ def test_two_recipes_train_side_by_side_and_their_reader_runs_after_both(tmp_pat
     assert engine.worker_starts == 2
 
 
+def test_a_recipe_made_from_another_recipes_checkpoint_runs_in_the_engines_own_worker(tmp_path: Path) -> None:
+    # there, the memo that the snippets reading checkpoints share also serves it (the browser export); the
+    # engine's worker is busy when it becomes ready, so an idle extra lane would take it if it were allowed to
+    snippets = {
+        "busy.py": "import os, pathlib, time\n"
+        "while not pathlib.Path('checkpoints/a').exists():\n    time.sleep(0.05)\n"
+        "time.sleep(2)\nprint(os.getpid())\n",
+        "a.py": "# livenotes: produces=checkpoints/a\nimport pathlib\npathlib.Path('checkpoints/a').mkdir()\n",
+        "made_from_a.py": "# livenotes: produces=checkpoints/c\nimport os, pathlib\n"
+        "assert pathlib.Path('checkpoints/a').is_dir()\npathlib.Path('checkpoints/c').mkdir()\nprint(os.getpid())\n",
+    }
+    for folder in ("snippets", "approved", "checkpoints"):
+        (tmp_path / folder).mkdir()
+    for name, text in snippets.items():
+        (tmp_path / "snippets" / name).write_text(text)
+    engine = Engine(Project(tmp_path), lanes=2)
+    try:
+        evaluations = {e.result.snippet: e.result for e in engine.evaluate_all(["busy.py", "made_from_a.py"])}
+    finally:
+        engine.close()
+    assert evaluations["made_from_a.py"].stdout, evaluations["made_from_a.py"].failure
+    assert evaluations["made_from_a.py"].stdout == evaluations["busy.py"].stdout
+    assert engine.lane_starts == 1  # a.py, which starts from nothing, went to the other lane
+
+
 def test_with_one_lane_the_same_recipes_run_one_after_the_other(tmp_path: Path) -> None:
     # the counter-proof of the test above: in one lane each waits in vain for the other
     engine = Engine(_project(tmp_path, wait=1), lanes=1)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from pathlib import Path
 
 import pytest
 
-from livenotes._internal import cache_key, execution, worker
+from livenotes._internal import cache_key, checkpoint_guard, execution, worker
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.protocol import Progress, Ready, Reply, Request, read_message
 from livenotes._internal.results import Figure
@@ -42,10 +41,24 @@ def test_a_line_that_is_no_message_is_refused() -> None:
 
 
 def test_the_key_covers_how_snippets_run_and_not_the_worker_process(scratch: Scratch) -> None:
-    # run_snippet and prepare shape every output: the key hashes their file; worker.py only manages the process
-    defined_in = {Path(inspect.getsourcefile(f) or "") for f in (execution.run_snippet, execution.prepare)}
-    assert defined_in == {cache_key._WORKER_SOURCE}
-    assert Path(worker.__file__) != cache_key._WORKER_SOURCE
+    # run_snippet, prepare and the checkpoint guard shape every output: the key hashes their files; worker.py
+    # only manages the process
+    shaping = (execution.run_snippet, execution.prepare, checkpoint_guard.install, checkpoint_guard.begin_snippet)
+    defined_in = {Path(inspect.getsourcefile(f) or "") for f in shaping}
+    assert defined_in == set(cache_key.WORKER_SOURCES)
+    assert Path(worker.__file__) not in cache_key.WORKER_SOURCES
     maker = cache_key.KeyMaker(scratch.project, scratch.engine.keys.hashes)
-    assert maker._engine == hashlib.sha256(cache_key._WORKER_SOURCE.read_bytes()).hexdigest()
+    assert maker._engine == cache_key.engine_digest()
+
+
+def test_each_file_that_runs_snippets_is_in_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copies = tuple(tmp_path / source.name for source in cache_key.WORKER_SOURCES)
+    for source, copy in zip(cache_key.WORKER_SOURCES, copies, strict=True):
+        copy.write_bytes(source.read_bytes())
+    monkeypatch.setattr(cache_key, "WORKER_SOURCES", copies)
+    before = cache_key.engine_digest()
+    for copy in copies:
+        copy.write_bytes(copy.read_bytes() + b"\n")
+        assert cache_key.engine_digest() != before, copy.name
+        before = cache_key.engine_digest()
     assert worker.run_snippet is execution.run_snippet  # the worker runs snippets only through the hashed code

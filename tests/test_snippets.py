@@ -25,15 +25,6 @@ def test_every_snippet_is_embedded_in_a_page() -> None:
     assert set(SNIPPETS) <= embedded, f"not on any page: {sorted(set(SNIPPETS) - embedded)}"
 
 
-# Reads the memo does not share yet (issue 13 leaves them open): the same MiniLM body with eager attention
-# (attention_heads.py) and with the default one, and minilm-sentiment through pipeline() (AutoModel passes its
-# own config and _from_auto) and through a direct from_pretrained. Each is a second read of one checkpoint.
-KNOWN_SECOND_READS = {
-    "checkpoints/all-MiniLM-L6-v2 (BertModel)",
-    "checkpoints/minilm-sentiment (BertForSequenceClassification)",
-}
-
-
 def test_each_checkpoint_is_loaded_once_in_a_run_of_every_snippet(rerun_engine: Engine) -> None:
     evaluations = rerun_engine.evaluate_all(SNIPPETS)
     # the consumers (every snippet but the recipes) ran again in this fresh worker, whatever the cache held
@@ -42,7 +33,7 @@ def test_each_checkpoint_is_loaded_once_in_a_run_of_every_snippet(rerun_engine: 
     assert all(not r.cached for r in executed) and {r.snippet for r in executed} == consumers
     loads = [path for r in executed for path in r.loads]
     assert loads, "no snippet read a checkpoint: nothing was counted"
-    read_again = {path for path in loads if loads.count(path) > 1}
-    # exactly the known ones: a new double read fails, and so does fixing one (then shrink the set)
-    assert read_again == KNOWN_SECOND_READS, loads
-    assert all(loads.count(path) <= 2 for path in loads), loads
+    # one read per (checkpoint, class) however the snippets spell the load (pipeline() or from_pretrained,
+    # another attention implementation); a load that adds random weights is read for itself, and each such
+    # load here is the only one of its checkpoint and class
+    assert sorted(loads) == sorted(set(loads)), loads

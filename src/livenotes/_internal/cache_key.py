@@ -31,8 +31,16 @@ from .snippet import Snippet
 # Bump when the meaning of a cached result changes in a way the code hash below cannot see.
 CACHE_FORMAT = 1
 # how a snippet runs in the worker (not how the worker process is managed: that changes no output)
-_WORKER_SOURCE = Path(__file__).with_name("execution.py")
+WORKER_SOURCES = tuple(Path(__file__).with_name(name) for name in ("execution.py", "checkpoint_guard.py"))
 _IMPLIED = {"transformers": ("torch",), "sentence-transformers": ("torch",)}
+
+
+def engine_digest() -> str:
+    """The digest of the code that runs snippets (``WORKER_SOURCES``), in every key."""
+    digest = hashlib.sha256()
+    for source in WORKER_SOURCES:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @cache
@@ -151,7 +159,7 @@ class KeyMaker:
         self.project = project
         self.hashes = hashes
         self.book = VersionBook(project.cache / "libraries.json")
-        self._engine = hashlib.sha256(_WORKER_SOURCE.read_bytes()).hexdigest()
+        self._engine = engine_digest()
         self._runtime = runtime()
 
     def input_fingerprint(self, name: str, made_by: str | None) -> str:

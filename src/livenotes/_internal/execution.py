@@ -1,8 +1,9 @@
 """How a snippet runs inside the worker, i.e. everything that decides its output.
 
-Seeding, the checkpoint guard and its memo, stdout/stderr capture, the trailing expression's display,
-figures and how a failure is told. This file (not the process management in worker.py) is part of every
-cache key: change how snippets run here and every result is recomputed.
+Seeding, stdout/stderr capture, the trailing expression's display,
+figures and how a failure is told; the checkpoint guard is ``checkpoint_guard.py``. These two files (not the
+process management in worker.py) are part of every cache key: change how snippets run and every result is
+recomputed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import ast
 import base64
 import builtins
-import copy
 import faulthandler
 import io
 import os
@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from . import checkpoint_guard
 from .errors import SnippetError
 from .protocol import Reply, Request
 from .results import Figure
@@ -69,114 +70,18 @@ def runtime() -> dict[str, Any]:
     The CPU architecture (with REPRODUCIBLE_ENV, an x86 machine computes with AVX2 whatever it has), the
     thread count and the worker's environment.
     """
-    return {"machine": platform.machine().lower(), "threads": threads(), "env": {**WORKER_ENV, **REPRODUCIBLE_ENV}}
+    return {"machine": platform.machine().lower(), "threads": threads(), "env": worker_env()}
 
 
-# Not RuntimeError/ValueError/OSError: pipeline() catches those and silently tries another model class
-# (for a checkpoint without its task head, the bare encoder), which would hide the problem.
-class IncompleteCheckpoint(Exception):
-    """A checkpoint loaded with missing, unexpected-shape or newly initialised weights."""
-
-    __module__ = "__main__"  # a failure reads "IncompleteCheckpoint: ...", not this private module's path
-
-
-class RefusedCheckpoint(Exception):
-    """A load this build does not allow (remote code, pickle weights)."""
-
-    __module__ = "__main__"
+def worker_env() -> dict[str, str]:
+    """Every variable the client sets in the worker's environment."""
+    return {**WORKER_ENV, **REPRODUCIBLE_ENV}
 
 
 class _State:
-    """What the checkpoint guard needs to know about the snippet that is running, and whether ``prepare`` ran."""
+    """Whether ``prepare`` ran in this worker."""
 
     prepared = False
-    random_init = False
-    loads: list[str] = []  # noqa: RUF012 - reset for every snippet by run_snippet
-
-
-_MEMO: dict[tuple, tuple[Any, dict]] = {}
-_SAME_FOR_A_LOCAL_FOLDER = {"local_files_only", "revision", "trust_remote_code", "adapter_kwargs", "use_safetensors"}
-
-
-def _memo_key(cls: type, where: Any, args: tuple, kwargs: dict) -> tuple | None:
-    """A hashable description of a load, or None when an argument is too unusual to compare safely."""
-    import torch
-    from transformers import PretrainedConfig
-
-    # pipeline() and a direct from_pretrained pass different spellings of the same load: compare the meaning
-    # (transformers 5 reads no dtype as "auto"; the rest changes nothing for a local folder)
-    kwargs = {name: value for name, value in kwargs.items() if name not in _SAME_FOR_A_LOCAL_FOLDER}
-    kwargs.setdefault("dtype", "auto")
-    parts = []
-    for name, value in sorted(kwargs.items()):
-        if isinstance(value, PretrainedConfig):
-            # the attention implementation is private to the config and left out of its JSON
-            value = (value.to_json_string(), str(getattr(value, "_attn_implementation", None)))
-        elif isinstance(value, torch.dtype):
-            value = str(value)
-        elif not isinstance(value, (str, int, float, bool, type(None))):
-            return None
-        parts.append((name, value))
-    if args:
-        return None
-    place: object = str(where)
-    if os.path.isdir(place):
-        # the folder's files as they are now: a checkpoint rewritten by a recipe is read again
-        files = sorted(os.scandir(place), key=lambda e: e.name)
-        stats = [(e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in files if e.is_file()]
-        place = (os.path.abspath(str(where)), *stats)
-    return (f"{cls.__module__}.{cls.__qualname__}", place, tuple(parts))
-
-
-def _install_checkpoint_guard() -> None:
-    """Every model load: safetensors only, no remote code, no silent random weights, each read once."""
-    import torch
-    from transformers import PreTrainedModel
-
-    original = PreTrainedModel.from_pretrained.__func__
-
-    def from_pretrained(cls, pretrained_model_name_or_path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if kwargs.get("trust_remote_code"):
-            raise RefusedCheckpoint(
-                "trust_remote_code=True is refused: this build runs no code shipped with a checkpoint"
-            )
-        if kwargs.get("use_safetensors") is False:
-            raise RefusedCheckpoint("use_safetensors=False is refused: this build loads weights from safetensors only")
-        kwargs["use_safetensors"] = True
-        want_info = kwargs.pop("output_loading_info", False)
-        key = _memo_key(cls, pretrained_model_name_or_path, args, kwargs)
-        if key is not None and key in _MEMO:
-            model, info = _MEMO[key]
-            return (copy.deepcopy(model), info) if want_info else copy.deepcopy(model)
-        model, info = original(cls, pretrained_model_name_or_path, *args, output_loading_info=True, **kwargs)
-        _State.loads.append(f"{pretrained_model_name_or_path} ({cls.__name__})")
-        problems = {
-            kind: sorted(info.get(kind) or [])
-            for kind in ("missing_keys", "mismatched_keys", "unexpected_keys")
-            if info.get(kind)
-        }
-        if (problems.get("missing_keys") or problems.get("mismatched_keys")) and not _State.random_init:
-            listed = "; ".join(f"{kind}: {', '.join(map(str, keys[:6]))}" for kind, keys in problems.items())
-            raise IncompleteCheckpoint(
-                f"{pretrained_model_name_or_path} does not hold every weight of {cls.__name__} ({listed}). "
-                "Those weights would be random. Use a checkpoint trained for this task, or declare "
-                "'# livenotes: random-init' if the snippet shows random initialisation on purpose."
-            )
-        if key is not None and not problems:
-            _MEMO[key] = (model, info)
-            model = copy.deepcopy(model)
-        return (model, info) if want_info else model
-
-    PreTrainedModel.from_pretrained = classmethod(from_pretrained)  # type: ignore[method-assign]
-
-    original_load = torch.load
-
-    def load(*args, **kwargs):  # type: ignore[no-untyped-def]
-        if kwargs.get("weights_only") is False:
-            raise RefusedCheckpoint("torch.load(weights_only=False) is refused: it can run arbitrary pickled code")
-        return original_load(*args, **kwargs)
-
-    torch.load = load
 
 
 def prepare() -> None:
@@ -196,7 +101,7 @@ def prepare() -> None:
     torch.set_num_threads(threads())
     transformers.logging.disable_progress_bar()
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")  # plt.show() under Agg
-    _install_checkpoint_guard()
+    checkpoint_guard.install()
 
 
 def _seed_everything() -> None:
@@ -294,10 +199,7 @@ def _forward_progress(captured: int, progress: Callable[[str], None], done: thre
 def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str], None]) -> Reply:
     """Run one snippet in this process; ``progress`` gets each stderr line while it runs (from another thread)."""
     path, display_path, text = request.path, request.display_path, request.text
-    _State.random_init = request.random_init
-    if request.forget_loads:
-        _MEMO.clear()
-    _State.loads = []
+    loads = checkpoint_guard.begin_snippet(random_init=request.random_init, forget=request.forget_loads)
     _seed_everything()
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": path, "__builtins__": builtins}
     failure: SnippetError | None = None
@@ -357,6 +259,6 @@ def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str],
         figures=figures,
         failure=failure,
         duration=duration,
-        loads=_State.loads,
+        loads=loads,
         peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )

@@ -15,10 +15,12 @@ still compared with its approved output.
 
 The calling thread is lane 0: it takes the next ready snippet in order, whatever it is, and runs it in the
 engine's own worker. Each extra lane is a thread with a worker of its own that takes only recipes (snippets
-that declare ``produces=``), so the snippets that read checkpoints stay in one worker, whose memo shares
-their reads. A lane's worker is started by its thread and dies with it (``PR_SET_PDEATHSIG``); the lanes end
-with the call. Ctrl-C, SIGTERM or SIGHUP in the calling thread kills every lane's worker (a recipe cut short
-removes what it half wrote) before the exception goes on.
+that declare ``produces=``) that start from nothing another recipe makes (here the tokenizer and the two
+fine-tunings of MiniLM). The snippets that read the recipes' checkpoints, and the recipes made from them
+(the pretraining from the tokenizer, the browser export), stay in one worker, whose memo reads each
+checkpoint once for all of them. A lane's worker is started by its thread and dies with it
+(``PR_SET_PDEATHSIG``); the lanes end with the call. Ctrl-C, SIGTERM or SIGHUP in the calling thread kills
+every lane's worker (a recipe cut short removes what it half wrote) before the exception goes on.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class _Board:
         self.failed: BaseException | None = None  # a lane's own bug: the call raises it
         self.closed = False
         self.needs: dict[str, list[str]] = {}
-        self.recipes: set[str] = set()
+        self.side: set[str] = set()  # what an extra lane may take
         for name in order:  # loaded and keyed here, in one thread: the lanes then only read
             try:
                 snippet = engine.snippet(name)
@@ -69,17 +71,17 @@ class _Board:
             except SnippetError:
                 self.needs[name] = []  # evaluating it reports the problem
                 continue
-            if snippet.options.produces:
-                self.recipes.add(name)
+            if snippet.options.produces and not self.needs[name]:
+                self.side.add(name)
 
     @property
     def over(self) -> bool:
         return self.closed or self.failed is not None or not (self.pending or self.running)
 
-    def take(self, *, recipes_only: bool) -> str | None:
+    def take(self, *, side: bool) -> str | None:
         """The first pending snippet whose needs are all done (under the lock), now marked as running."""
         for name in self.pending:
-            if recipes_only and name not in self.recipes:
+            if side and name not in self.side:
                 continue
             if all(need in self.finished for need in self.needs[name]):
                 self.pending.remove(name)
@@ -87,11 +89,11 @@ class _Board:
                 return name
         return None
 
-    def next(self, *, recipes_only: bool) -> str | None:
+    def next(self, *, side: bool) -> str | None:
         """Wait for a snippet this lane may run; None when there is nothing more for it."""
         with self.lock:
             while not self.over:
-                name = self.take(recipes_only=recipes_only)
+                name = self.take(side=side)
                 if name is not None:
                     return name
                 self.lock.wait(1.0)
@@ -118,7 +120,7 @@ def evaluate_in_lanes(engine: Engine, order: list[str], made: Callable[[Evaluati
     for thread in threads:
         thread.start()
     try:
-        while (name := board.next(recipes_only=False)) is not None:
+        while (name := board.next(side=False)) is not None:
             board.finish(name, engine.evaluate(name))
         if board.failed is not None:
             raise board.failed
@@ -135,7 +137,7 @@ def evaluate_in_lanes(engine: Engine, order: list[str], made: Callable[[Evaluati
 
 def _lane(board: _Board, worker: WorkerClient) -> None:
     try:
-        while (name := board.next(recipes_only=True)) is not None:
+        while (name := board.next(side=True)) is not None:
             board.finish(name, board.engine.evaluate_on(worker, name))
     except BaseException as error:  # handed to the calling thread, which raises it
         with board.lock:

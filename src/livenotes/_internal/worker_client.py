@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .errors import SnippetError
-from .execution import REPRODUCIBLE_ENV, WORKER_ENV, memory_advice
+from .execution import memory_advice, worker_env
 from .log import log
 from .protocol import Message, Prepare, Progress, Ready, Reply, Request, read_message
 from .snippet import Snippet
@@ -119,7 +119,7 @@ class WorkerClient:
         if it cannot."""
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
-        env = {**os.environ, **self.extra_env, **WORKER_ENV, **REPRODUCIBLE_ENV}
+        env = {**os.environ, **self.extra_env, **worker_env()}
         log.info("livenotes: starting the worker")
         command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
         self._process = subprocess.Popen(
