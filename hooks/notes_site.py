@@ -36,10 +36,10 @@ BUNDLE = BundleSpec(
         "checkpoints/austen-tokenizer": f"このサイトのレシピが {_AUSTEN} から学習したトークナイザー",
         "checkpoints/tiny-gpt2-austen": f"このサイトのレシピが {_AUSTEN} でゼロから事前学習した小さな GPT-2",
         "checkpoints/tiny-bert-austen": f"このサイトのレシピが {_AUSTEN} でゼロから事前学習した小さな BERT",
-        "checkpoints/minilm-sentiment": "all-MiniLM-L6-v2(Apache License 2.0)を data/rotten_tomatoes で微調整した"
-        "感情分析モデル。all-MiniLM-L6-v2 のライセンスと data/rotten_tomatoes の条件を引き継ぐ",
+        "checkpoints/minilm-sentiment": "all-MiniLM-L6-v2(Apache License 2.0)を data/rotten_tomatoes で"
+        "ファインチューニングした感情分析モデル。all-MiniLM-L6-v2 のライセンスと data/rotten_tomatoes の条件を引き継ぐ",
         "checkpoints/minilm-ner": "all-MiniLM-L6-v2(Apache License 2.0)を Faker(MIT License)が作った合成文で"
-        "微調整した固有表現抽出モデル。元のモデルのライセンスを引き継ぐ",
+        "ファインチューニングした固有表現抽出モデル。元のモデルのライセンスを引き継ぐ",
     },
     # the checkpoints the course's own examples use for the same tasks (transformers 5.24.0's pipeline defaults in
     # pipelines/__init__.py; the course's chapter1/3.mdx and 9.mdx at 16af566). Named only: the build never runs them
@@ -48,10 +48,10 @@ BUNDLE = BundleSpec(
         '(`pipeline("sentiment-analysis")` の既定のモデル。transformers 5.24.0)',
         "checkpoints/minilm-ner": "`dbmdz/bert-large-cased-finetuned-conll03-english`"
         '(`pipeline("ner")` の既定のモデル。transformers 5.24.0)',
-        "checkpoints/tiny-gpt2-austen": "`HuggingFaceTB/SmolLM2-360M`(コース 1 章 3 節のテキスト生成の例)",
-        "checkpoints/tiny-bert-austen": "`bert-base-uncased`(コース 1 章 9 節の fill-mask の例)",
+        "checkpoints/tiny-gpt2-austen": "`HuggingFaceTB/SmolLM2-360M`(コース 1-3 の文章生成の例)",
+        "checkpoints/tiny-bert-austen": "`bert-base-uncased`(コース 1-9 の fill-mask の例)",
         "checkpoints/austen-tokenizer": "上のモデルそれぞれに付いているトークナイザー",
-        MINILM: "`sentence-transformers/all-MiniLM-L6-v2`(同じモデルの Hub 版)",
+        MINILM: "`sentence-transformers/all-MiniLM-L6-v2`(同じモデルのモデルハブ版)",
     },
     # float16 halves minilm-ner (90 → 45 MB) and every snippet reading it prints the same. minilm-sentiment stays
     # float32: in float16 three snippets print other last digits (0.8134 for 0.8133; measured 2026-11-29)

@@ -38,6 +38,12 @@ GOOD = "- question: Q\n  choices: [a, b]\n  answer: 1\n  explanation: because\n"
             5,
         ),
         (GOOD + "- question: R\n  choices: [a, a]\n  answer: 0\n  explanation: e\n", "two choices are the same", 5),
+        (
+            GOOD + "- question: R\n  choices: [a, b]\n"
+            "  from_output: {snippet: s.py, pattern: '(x)', written_for: c}\n  explanation: e\n",
+            "is not one of the choices",
+            5,
+        ),
         (GOOD + "- question: R\n  choices: [a, b]\n  answer: 0\n  explanation: e\n  hint: h\n", "unknown keys", 5),
         ("- question: [unclosed\n", "not valid YAML", 2),
     ],
@@ -72,6 +78,19 @@ def test_the_key_follows_the_output_and_a_stale_one_is_an_error(tmp_path: Path) 
     assert caught.value.where == "quizzes/q.yml:5"
     with pytest.raises(SnippetError, match="no longer matches"):
         answer_key(quiz, lambda snippet, where: "no answer here\n")
+
+
+def test_an_explanation_written_for_one_answer_stops_the_key_at_another(tmp_path: Path) -> None:
+    root = _quiz_file(
+        tmp_path,
+        "- question: R\n  choices: ['3', '4']\n"
+        "  from_output: {snippet: s.py, pattern: 'answer: (\\d+)', written_for: '4'}\n  explanation: it was 4\n",
+    )
+    quiz = load_quiz(root, "q.yml")
+    assert answer_key(quiz, lambda snippet, where: "answer: 4\n") == [1]
+    with pytest.raises(SnippetError) as caught:
+        answer_key(quiz, lambda snippet, where: "answer: 3\n")
+    assert "explanation was written for '4'" in caught.value.message and caught.value.where == "quizzes/q.yml:1"
 
 
 def test_an_output_that_no_longer_gives_a_choice_fails_the_strict_build_at_the_question(tmp_path: Path) -> None:

@@ -139,7 +139,7 @@ def test_every_page_with_code_has_a_box_with_its_own_command_and_what_it_fetches
         for folder in manifest["pages"].get(page, []):
             assert folder in text, f"{page}: the box does not list {folder}"
         if not manifest["pages"].get(page):
-            assert "何も取ってきません" in text, page
+            assert "何も取ってこない" in text, page
 
 
 # the reader's Jupyter, in the same fresh venv: execute the notebook as downloaded, in the folder it sits in

@@ -24,15 +24,15 @@ row = weights[layer, head, it]
 print("そのヘッドで「it」が見ている先:", [(tokens[i], round(row[i].item(), 2)) for i in row.argsort(descending=True)[:4]])
 print(f"全ヘッドの平均: animal {weights[:, :, it, animal].mean():.3f} / street {weights[:, :, it, street].mean():.3f}")
 
-fig, axes = plt.subplots(weights.shape[0], weights.shape[1], figsize=(12, 6.4))
+fig, axes = plt.subplots(weights.shape[0], weights.shape[1], figsize=(13, 7.2), layout="constrained")
 for (l, h), ax in zip([(l, h) for l in range(weights.shape[0]) for h in range(weights.shape[1])], axes.flat):
     ax.imshow(weights[l, h], cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks([])
     ax.set_yticks([])
     if h == 0:
-        ax.set_ylabel(f"{l + 1} 層", fontsize=8, rotation=0, labelpad=12, va="center")
+        ax.set_ylabel(f"第 {l + 1} 層", fontsize=11, rotation=0, labelpad=22, va="center")
     if l == 0:
-        ax.set_title(f"ヘッド {h + 1}", fontsize=8)
+        ax.set_title(f"ヘッド {h + 1}", fontsize=10)
 fig.suptitle("all-MiniLM-L6-v2 の 6 層 × 12 ヘッドのアテンションの重み(行が見る側、列が見られる側のトークン)")
 plt.show()
 
@@ -42,5 +42,5 @@ ax.set_xticks(range(len(tokens)), tokens, rotation=90)
 ax.set_yticks(range(len(tokens)), tokens)
 ax.set_xlabel("見られる側のトークン")
 ax.set_ylabel("見る側のトークン")
-ax.set_title(f"{layer + 1} 層のヘッド {head + 1}: it から animal への重みがいちばん大きいヘッド")
+ax.set_title(f"第 {layer + 1} 層のヘッド {head + 1}: it から animal への重みがいちばん大きいヘッド")
 plt.show()

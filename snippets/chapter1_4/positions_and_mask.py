@@ -34,11 +34,18 @@ print(f"隣どうしの位置のコサイン類似度の平均: sin/cos {neighbo
 
 sentence = "She was glad to see him."
 inputs = tokenizer(sentence, return_tensors="pt")
-tokens = [tokenizer.decode([i]).replace(" ", "␣") for i in inputs["input_ids"][0]]
+tokens = tokenizer.convert_ids_to_tokens(inputs["input_ids"][0])  # Ġ: a space before the token
 with torch.no_grad():
-    attention = model(**inputs, output_attentions=True).attentions[0][0, 0]  # first layer, first head
+    attentions = torch.stack(model(**inputs, output_attentions=True).attentions)[:, 0]  # (layer, head, row, col)
+# The head that gives the most weight to earlier tokens: a head that only looks at each token itself would show
+# an empty upper triangle with or without a mask, and prove nothing.
+earlier = torch.tril(attentions, diagonal=-1).sum(dim=(-2, -1))
+layer, head = divmod(int(earlier.argmax()), attentions.shape[1])
+attention = attentions[layer, head]
 future = torch.triu(attention, diagonal=1)  # what each token gives to tokens after it
-print(f"{len(tokens)} トークンの文で、後ろのトークンへの重みの合計: {future.sum().item():.1f}")
+print(f"{len(tokens)} トークンの文、前のトークンへの重みがいちばん多いヘッド: 第 {layer + 1} 層のヘッド {head + 1}")
+print(f"  前のトークンへの重みの合計 {earlier[layer, head].item():.2f} / 後ろのトークンへの重みの合計 "
+      f"{future.sum().item()}(ちょうど 0: {bool((future == 0).all())})")
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), gridspec_kw={"width_ratios": [1, 1, 0.8]})
 for ax, table, title in [(axes[0], fixed, "元の Transformer: sin と cos の波"), (axes[1], learned, "小さな GPT-2: 学習したベクトル")]:
@@ -47,9 +54,10 @@ for ax, table, title in [(axes[0], fixed, "元の Transformer: sin と cos の�
     ax.set_xlabel("ベクトルの次元")
     ax.set_ylabel("位置")
 axes[2].imshow(attention, cmap="viridis", vmin=0, vmax=1)
-axes[2].set_xticks(range(len(tokens)), tokens, rotation=90)
-axes[2].set_yticks(range(len(tokens)), tokens)
-axes[2].set_title("GPT-2 の 1 層目ヘッド 1 の重み(右上は 0)", fontsize=10)
+# the tokens in DejaVu Sans: the Japanese figure font has no Ġ
+axes[2].set_xticks(range(len(tokens)), tokens, rotation=90, fontfamily="DejaVu Sans")
+axes[2].set_yticks(range(len(tokens)), tokens, fontfamily="DejaVu Sans")
+axes[2].set_title(f"GPT-2 の第 {layer + 1} 層ヘッド {head + 1} の重み(右上はちょうど 0)", fontsize=10)
 fig.suptitle("位置エンコーディングの 2 つの方式と、Decoder の因果マスク")
 fig.tight_layout()
 plt.show()

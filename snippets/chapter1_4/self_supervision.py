@@ -7,7 +7,7 @@ masked = AutoModelForMaskedLM.from_pretrained("checkpoints/tiny-bert-austen").ev
 
 ids = tokenizer("She was glad to see him.")["input_ids"]  # 8 tokens: the most the tiny BERT reads
 tokens = tokenizer.convert_ids_to_tokens(ids)
-print(f"{'位置':<4}{'正解':<10}{'GPT: 左だけ見て':<18}{'BERT: 両側を見て'}")
+print(f"{'位置':<4}{'正解':<10}{'GPT-2: 左だけ見て':<18}{'BERT: 両側を見て'}")
 with torch.no_grad():
     for i in range(1, len(ids)):
         # causal LM: the question is the text to the left; the answer is the next token

@@ -23,7 +23,15 @@ PUBLISHED = {
     "T5-11B (Patterson et al. 2021)": (85_700, 46_700),
     "GPT-3 (Patterson et al. 2021)": (1_287_000, 552_000),
 }
+
+
+def in_japanese_units(ratio: float) -> str:
+    """2e9 → 「20億」: the ratio in 万 (10^4) and 億 (10^8), as a Japanese reader counts large numbers."""
+    unit, name = (1e8, "億") if ratio >= 1e8 else (1e4, "万")
+    return f"{ratio / unit:,.0f}{name}"
+
+
 for name, (kwh, _) in PUBLISHED.items():
-    print(f"{name}: {kwh:,} kWh = 私たちの約 {kwh / ours_kwh:.0e} 倍")
+    print(f"{name}: {kwh:,} kWh = 私たちの約 {in_japanese_units(kwh / ours_kwh)}倍")
 for name, (_, kg) in PUBLISHED.items():
     print(f"{name}: CO2 約 {kg:,} kg")

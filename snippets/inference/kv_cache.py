@@ -45,9 +45,10 @@ def step_times(use_cache: bool, steps: int = n) -> list[float]:
 step_times(True, 10)  # warm-up: the first passes allocate
 cached, uncached = step_times(True), step_times(False)
 # Times change from run to run (the approved output has "..." there); the shape of the curves is what to read.
-print(f"4 層・幅 256 で {n} トークン: キャッシュあり {sum(cached):.2f} 秒、なし {sum(uncached):.2f} 秒"
+print(f"4 層・256 次元で {n} トークン: キャッシュあり {sum(cached):.2f} 秒、なし {sum(uncached):.2f} 秒"
       f"({sum(uncached) / sum(cached):.1f} 倍)")
-print(f"  最初の 10 ステップの平均: あり {1000 * sum(cached[:10]) / 10:.1f} ms、なし {1000 * sum(uncached[:10]) / 10:.1f} ms")
+# steps 2 to 11: the first step (the prefill of the whole prompt) is not a decoding step
+print(f"  2〜11 ステップ目の平均: あり {1000 * sum(cached[1:11]) / 10:.1f} ms、なし {1000 * sum(uncached[1:11]) / 10:.1f} ms")
 print(f"  最後の 10 ステップの平均: あり {1000 * sum(cached[-10:]) / 10:.1f} ms、なし {1000 * sum(uncached[-10:]) / 10:.1f} ms")
 # The course's two latency measures, with the cache: the first step is the prefill of the whole prompt.
 print(f"  キャッシュあり: 最初のトークンまで(TTFT){1000 * cached[0]:.1f} ms、"
@@ -57,7 +58,7 @@ lengths = range(p + 1, p + n + 1)
 plt.figure(figsize=(7, 3.5))
 plt.plot(lengths, [1000 * t for t in uncached], label="キャッシュなし(毎回ぜんぶ計算)")
 plt.plot(lengths, [1000 * t for t in cached], label="キャッシュあり(新しい 1 トークンだけ)")
-plt.xlabel("いま書いたあとの文の長さ(トークン)")
+plt.xlabel("このステップで書き足したあとの文の長さ(トークン数)")
 plt.ylabel("1 ステップの時間(ミリ秒)")
 plt.title("KV キャッシュの有無と 1 トークンを生成する時間")
 plt.legend()

@@ -16,4 +16,6 @@ for text in ["He was a", "She was a", "He was very", "She was very"]:
 unmasker = pipeline("fill-mask", model="checkpoints/tiny-bert-austen")
 print("小さな BERT: [MASK] の top-5")
 for text in ["He was very [MASK].", "She was very [MASK]."]:
-    print(f"  {text:<21}", [(g["token_str"].strip(), round(g["score"], 3)) for g in unmasker(text, top_k=5)])
+    # the token as the tokenizer writes it (Ġ: a space before it), as in the GPT-2 rows above
+    shown = [(unmasker.tokenizer.convert_ids_to_tokens(g["token"]), round(g["score"], 3)) for g in unmasker(text, top_k=5)]
+    print(f"  {text:<21}", shown)

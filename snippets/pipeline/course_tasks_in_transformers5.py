@@ -3,9 +3,11 @@ from transformers import pipeline
 from transformers.pipelines import check_task
 
 print("transformers", transformers.__version__)
+# the task names the course's chapter1/3.mdx passes to pipeline(), in its order
 COURSE_TASKS = [
     "sentiment-analysis", "zero-shot-classification", "text-generation", "fill-mask", "ner",
-    "feature-extraction", "question-answering", "summarization", "translation_en_to_fr",
+    "feature-extraction", "question-answering", "summarization", "translation",
+    "image-classification", "automatic-speech-recognition",
 ]
 for task in COURSE_TASKS:
     try:

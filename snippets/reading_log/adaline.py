@@ -39,7 +39,7 @@ w, b, standardised = train_adaline(X_std, y, eta=0.1, epochs=15)
 print("標準化 + η = 0.1 の損失:", [f"{loss:.3g}" for loss in standardised[:3]], "…", f"{standardised[-1]:.3g}")
 print(f"標準化したモデルの学習データでの正解率: {accuracy(X_std, w, b):.2f}")
 
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), layout="constrained")
 for ax, losses, title in [
     (axes[0], too_big, "そのままの特徴量、η = 0.1"),
     (axes[1], small, "そのままの特徴量、η = 0.0001"),

@@ -3,6 +3,8 @@ import csv
 import matplotlib.pyplot as plt
 import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
 import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.ticker import MaxNLocator
 
 # Two species and two measurements, so that the data and the boundary fit in one picture.
 with open("data/iris/iris.csv", encoding="utf-8") as handle:
@@ -37,11 +39,12 @@ left.plot(range(1, len(mistakes) + 1), mistakes, marker="o")
 left.set_title("エポックごとの誤分類(重みの更新)の数", fontsize=10)
 left.set_xlabel("エポック")
 left.set_ylabel("更新の数")
+left.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 ticks
 xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 300), np.linspace(-0.5, 6.5, 300))
 regions = predict(np.c_[xx.ravel(), yy.ravel()], w, b).reshape(xx.shape)
-right.contourf(xx, yy, regions, alpha=0.25, cmap="coolwarm")
-for label, marker, name in [(0, "o", "setosa"), (1, "s", "versicolor")]:
-    right.scatter(X[y == label, 0], X[y == label, 1], marker=marker, label=name, edgecolor="black")
+right.contourf(xx, yy, regions, alpha=0.25, cmap=ListedColormap(["tab:red", "tab:blue"]))  # as in adaline_sgd.py
+for label, marker, name, color in [(0, "o", "setosa", "tab:red"), (1, "s", "versicolor", "tab:blue")]:
+    right.scatter(X[y == label, 0], X[y == label, 1], marker=marker, color=color, label=name, edgecolor="black")
 right.set_title("学習後の決定領域", fontsize=10)
 right.set_xlabel("がくの長さ [cm]")
 right.set_ylabel("花びらの長さ [cm]")

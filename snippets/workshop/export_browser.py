@@ -199,6 +199,6 @@ boxes = {box: {"task": task, "model": checkpoint.removeprefix("checkpoints/"), "
          for box, (task, checkpoint, text, settings) in BOXES.items()}
 (OUT / "boxes.json").write_text(json.dumps({"boxes": boxes, "models": chosen}, ensure_ascii=False, indent=1))
 
-print("チェックポイント        精度   サイズ     確率の最大のずれ  答え  採用")
+print("チェックポイント        形式   サイズ     確率の最大のずれ  答え  採用")
 for name, variant, size, worst, same, used in rows:
     print(f"{name:<22} {variant:<5} {size / 1e6:6.1f} MB  {worst:14.4f}    {'同じ' if same else '違う'}  {'◀' if used else ''}")

@@ -43,16 +43,19 @@ def encode(items: list[tuple[str, int]]) -> dict:
     return batch
 
 
-def accuracy(model: BertForSequenceClassification, items: list[tuple[str, int]]) -> float:
+def accuracy(model: BertForSequenceClassification, items: list[tuple[str, int]]) -> tuple[float, int]:
+    """The share answered right, and how many were answered POSITIVE."""
     model.eval()
-    correct = 0
+    correct = positive = 0
     items = sorted(items, key=lambda item: len(item[0]))  # similar lengths per batch: less padding to compute
     with torch.no_grad():
         for i in range(0, len(items), 128):
             batch = encode(items[i : i + 128])
-            correct += (model(**batch).logits.argmax(-1) == batch["labels"]).sum().item()
+            answers = model(**batch).logits.argmax(-1)
+            correct += (answers == batch["labels"]).sum().item()
+            positive += answers.sum().item()
     model.train()
-    return correct / len(items)
+    return correct / len(items), positive
 
 
 def fine_tune(name: str, model: BertForSequenceClassification) -> list[float]:
@@ -71,20 +74,22 @@ def fine_tune(name: str, model: BertForSequenceClassification) -> list[float]:
 
 
 curves, scores = {}, {}
-for key, name, model in [("fine_tuned", "MiniLM から転移学習", pretrained), ("from_scratch", "ランダムな重みから", from_scratch)]:
+STARTS = [("fine_tuned", "MiniLM + ファインチューニング", pretrained),
+          ("from_scratch", "ランダムな重み + ファインチューニング", from_scratch)]
+for key, name, model in STARTS:
     curves[name] = fine_tune(name, model)
-    scores[f"accuracy_{key}"] = accuracy(model, test)
-    print(f"{name}: 評価用の正解率 {scores[f'accuracy_{key}']:.3f}")
+    scores[f"accuracy_{key}"], positive = accuracy(model, test)
+    print(f"{name}: 評価用の正解率 {scores[f'accuracy_{key}']:.3f}(POSITIVE と答えたのは {positive:,} / {len(test):,} 件)")
 
 # Out of domain: how much of what it learned from film critics carries over to tweets?
-scores["accuracy_tweets_fine_tuned"] = accuracy(pretrained, tweets)
+scores["accuracy_tweets_fine_tuned"], _ = accuracy(pretrained, tweets)
 print(f"ツイート {len(tweets):,} 件(別の分野)で POSITIVE の割合: {sum(y for _, y in tweets) / len(tweets):.3f}")
-print(f"MiniLM から転移学習: ツイートでの正解率 {scores['accuracy_tweets_fine_tuned']:.3f}")
+print(f"MiniLM + ファインチューニング: ツイートでの正解率 {scores['accuracy_tweets_fine_tuned']:.3f}")
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for (name, losses), shown in zip(curves.items(), ["MiniLM からファインチューニング", "同じ形、ランダムな重みから"]):
+for name, losses in curves.items():
     smooth = [sum(losses[max(0, i - 9) : i + 1]) / len(losses[max(0, i - 9) : i + 1]) for i in range(len(losses))]
-    ax.plot(range(1, len(losses) + 1), smooth, label=shown)
+    ax.plot(range(1, len(losses) + 1), smooth, label=name)
 ax.set_title("感情分析の学習の損失: 学習済みの重みからとランダムな重みから", fontsize=10)
 ax.set_xlabel(f"ステップ(1 ステップ {BATCH} 件のレビュー)")
 ax.set_ylabel("学習データでの損失(10 ステップの平均)")

@@ -42,9 +42,9 @@ inputs, labels = mask_tokens(example, torch.Generator().manual_seed(11))
 print("入力  :", tokenizer.convert_ids_to_tokens(inputs))
 print("正解  :", [tokenizer.convert_ids_to_tokens(int(t)) if t >= 0 else "·" for t in labels])
 
-# Short windows: at first the [MASK] position knows nothing but its position, and the model has to
-# discover that its neighbours are worth looking at. With 8 tokens a window's average already says a
-# lot about the neighbours, so that discovery comes in a few hundred steps instead of thousands.
+# Short windows. A guess, not tested by this build: at first the [MASK] position knows nothing but its
+# position, and the model has to discover that its neighbours are worth looking at; with 8 tokens a
+# window's average already says a lot about the neighbours, so that may come sooner than with 64.
 CONTEXT, BATCH, STEPS = 8, 512, 600
 config = BertConfig(
     vocab_size=len(tokenizer), hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=512,
@@ -99,7 +99,7 @@ fig, ax = plt.subplots(figsize=(6.4, 3.6))
 ax.plot(range(1, STEPS + 1), curve, linewidth=0.8)
 ax.set_title("小さな BERT の事前学習の損失", fontsize=10)
 ax.set_xlabel("ステップ")
-ax.set_ylabel("選んだトークンでの損失(nat)")
+ax.set_ylabel("選んだトークンでの損失(自然対数で測った値)")
 plt.show()
 
 folder = Path("checkpoints/tiny-bert-austen")

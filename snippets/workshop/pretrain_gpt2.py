@@ -86,7 +86,7 @@ for step in range(1, STEPS + 1):
 training_seconds, training_cpu_seconds = time.perf_counter() - started, time.process_time() - started_cpu
 trained = held_out_loss()
 
-print(f"評価用の損失: 学習前 {untrained:.2f} → 学習後 {trained:.2f} ({trained / untrained:.0%})")
+print(f"評価用の損失: 学習前 {untrained:.2f} → 学習後 {trained:.2f} (学習前の {trained / untrained:.0%})")
 print(f"パープレキシティ: 学習前 {math.exp(untrained):.0f} → 学習後 {math.exp(trained):.1f}")
 for step, text in samples.items():
     print(f"{step:>4} ステップ後: {PROMPT!r} → {text!r}")
@@ -96,7 +96,7 @@ ax.plot(range(1, STEPS + 1), curve, linewidth=0.8, label="学習のバッチ")
 ax.scatter([0, STEPS], [untrained, trained], color="C1", zorder=3, label="評価データ(『説得』)")
 ax.set_title("小さな GPT-2 の事前学習の損失", fontsize=10)
 ax.set_xlabel("ステップ")
-ax.set_ylabel("交差エントロピー損失(1 トークンあたり nat)")
+ax.set_ylabel("交差エントロピー損失(1 トークンあたり、自然対数)")
 ax.legend()
 plt.show()
 

@@ -415,6 +415,9 @@ function tokenView(m, label, ids) {
   const notes = []
   if (unknown) notes.push("[UNK] は語彙にない文字(絵文字や、英語の文章だけで学習した語彙にない日本語など)。")
   if (broken) notes.push("� はバイト単位のトークン: 日本語や絵文字の 1 文字が数個のトークンに分かれ、1 つずつでは文字にならない。")
+  if (m.byteLevel && ids.some(id => shown(m, id).startsWith("␣"))) {
+    notes.push("␣ は空白: ␣ で始まるトークンは前に空白がある(ページの出力で Ġ と書かれているもの)。")
+  }
   return el("div", { class: "try-it__token-line" },
     el("p", {}, `${label}: ${ids.length} トークン`),
     el("p", { class: "try-it__chips" }, ids.map(id => el("code", {}, shown(m, id)))),

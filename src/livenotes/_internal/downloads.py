@@ -289,14 +289,14 @@ def box_markdown(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, r
     lines = ["<section data-search-exclude markdown>", "", f'??? tip {BOX_CLASS} "手元で動かすには"', ""]
     body = []
     if manifest is None:
-        body += ["ダウンロードの案内は `mkdocs build` が、すべてのスニペットを確かめたあとで作ります。", ""]
+        body += ["ダウンロードの案内は `mkdocs build` が、すべてのスニペットを確かめたあとで作る。", ""]
     else:
         folders = manifest["pages"].get(page, [])
         wheel = (manifest.get("site_url") or "").rstrip("/") + "/downloads/" + manifest["fetch"]["wheel"]
         body += [
             "このページのコードは、レシピ(モデルを学習するもの)を除いて、pip だけがある空のフォルダーで次の 2 行を"
-            "実行したあと、コピーしてそのまま動かせます。出力はこのページと同じになるはずです。ライブラリの版が"
-            "違うと、数値の最後の桁が変わることがあります。",
+            "実行したあと、コピーしてそのまま動かせる。出力はこのページと同じになるはず(時間を測った値は毎回変わる)。"
+            "ライブラリの版がビルドと違うと、数値の最後の桁や、サンプリングで選ばれた文が変わることがある。",
             "",
             "```bash",
             f'pip install "{wheel}"',
@@ -304,13 +304,13 @@ def box_markdown(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, r
             "```",
             "",
             "1 行目は取得用のコマンド `livenotes-fetch` と、足りないライブラリ(transformers 5 と torch など。"
-            "入っていて新しければそのまま)を入れます。",
+            "入っていて新しければそのまま)を入れる。",
         ]
         if folders:
             entries = [manifest["folders"][f] for f in folders]
             total = sum(e["size"] for e in entries)
             body += [
-                f"2 行目が取ってくるもの(合計 {_megabytes(total)}。どれも SHA-256 を確かめてから置きます):",
+                f"2 行目が取ってくるもの(合計 {_megabytes(total)}。どれも SHA-256 を確かめてから置く):",
                 "",
                 "| フォルダー | 大きさ | 中身と条件 |",
                 "| --- | ---: | --- |",
@@ -325,21 +325,21 @@ def box_markdown(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, r
                 body.append(f"| `{folder}` | {_megabytes(entry['size'])} | {origin}{entry['terms']} |")
             body.append("")
         else:
-            body += ["このページのコードが読むフォルダーはないので、2 行目は何も取ってきません。", ""]
+            body += ["このページのコードが読むフォルダーはないので、2 行目は何も取ってこない。", ""]
         if retrain:
             minutes = sum(retrain.values()) / 60
             recipes = "、".join(f"`{name}`({seconds:.0f} 秒)" for name, seconds in retrain.items())
             body += [
-                f"ダウンロードの代わりに、モデル工房のレシピで作り直すこともできます。このビルドでは {recipes}、"
-                f"合わせて約 {minutes:.0f} 分かかりました(2 コアの CPU。ビルドはレシピを 2 つずつ並べて学習するので、"
-                "並んだものは 1 つだけのときより長く出ます)。",
+                f"ダウンロードの代わりに、モデル工房のレシピで作り直すこともできる。このビルドでは {recipes}、"
+                f"合わせて約 {minutes:.0f} 分かかった(2 コアの CPU。ビルドはレシピを 2 つ並べて学習するので、"
+                "1 つずつ学習するときより時間が長めに出ている)。",
                 "",
             ]
         hub = [f"- `{folder}` の代わりに {spec.hub[folder]}" for folder in folders if folder in spec.hub]
         if hub:
             body += [
-                "**このビルドでは実行していないもの**: Hub に接続できるなら、コースの公開チェックポイントが同じ役割を"
-                "果たします。出力はこのページとは違います。",
+                "**このビルドでは実行していないもの**: モデルハブ(huggingface.co)に接続できるなら、コースの公開"
+                "チェックポイントが同じ役割を果たす。出力はこのページとは違う。",
                 "",
                 *hub,
                 "",

@@ -22,14 +22,33 @@ _TERM_HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*\{(?P<attrs>[^}]*)\}\s*$")
 _ID = re.compile(r"#(?P<id>[a-z0-9-]+)")
 _MATCH = re.compile(r'data-match="(?P<forms>[^"]+)"')
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_SKIPPED_TAGS = {"a", "code", "pre", "kbd", "script", "style", "svg", "h1", "h2", "h3", "h4", "h5", "h6", "button"}
-# outputs, diagrams, a code block's file name, and notebook cells (their code and outputs are not prose)
+# cite: a paper's title is its authors' words, not this site's use of a term
+_SKIPPED_TAGS = {
+    "a",
+    "cite",
+    "code",
+    "pre",
+    "kbd",
+    "script",
+    "style",
+    "svg",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "button",
+}
+# outputs, diagrams, a code block's file name, and notebook cells (their code and outputs are not prose); the
+# 「手元で動かすには」 box (downloads.BOX_CLASS), closed on the page: a term linked first there has no link in the prose
 _SKIPPED_CLASSES = {
     "livenotes-output",
     "livenotes-provenance",
     "livenotes-failure",
     "livenotes-drift",
     "livenotes-notebook-links",
+    "livenotes-run-locally",
     "mermaid",
     "filename",
     "jp-CodeCell",

@@ -29,6 +29,9 @@ FOLDER = "quizzes"
 class FromOutput:
     snippet: str  # a snippet name, as in {% run %}
     pattern: str  # its first group, found in the snippet's output, is the right choice
+    # the answer the explanation was written for, when the explanation tells what the output showed: another
+    # answer then stops the build at the question, so that the explanation is read again (None: re-keyed freely)
+    written_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,15 +98,24 @@ def _question(item: object, where: str) -> Question:
     if answer is not None and (not isinstance(answer, int) or not 0 <= answer < len(choices)):
         raise SnippetError(f"answer must be the index of a choice (0 to {len(choices) - 1})", where)
     if source is not None:
-        if not isinstance(source, dict) or set(source) != {"snippet", "pattern"}:
-            raise SnippetError("from_output needs snippet: and pattern:", where)
+        if not isinstance(source, dict) or not {"snippet", "pattern"} <= set(source) <= {
+            "snippet",
+            "pattern",
+            "written_for",
+        }:
+            raise SnippetError("from_output needs snippet: and pattern: (and may have written_for:)", where)
+        written_for = source.get("written_for")
+        if written_for is not None and str(written_for) not in choices:
+            raise SnippetError(f"written_for: {written_for!r} is not one of the choices {choices}", where)
         try:
             compiled = re.compile(str(source["pattern"]), re.MULTILINE)
         except re.error as exc:
             raise SnippetError(f"pattern is not a regular expression: {exc}", where) from None
         if compiled.groups < 1:
             raise SnippetError("pattern needs a group: its first group is the right choice", where)
-        from_output = FromOutput(str(source["snippet"]), str(source["pattern"]))
+        from_output = FromOutput(
+            str(source["snippet"]), str(source["pattern"]), None if written_for is None else str(written_for)
+        )
     return Question(text.strip(), tuple(choices), explanation.strip(), answer, from_output, where)
 
 
@@ -129,6 +141,12 @@ def answer_key(quiz: Quiz, output_of: Callable[[str, str], str]) -> list[int]:
             raise SnippetError(
                 f"the output of snippets/{source.snippet} now gives {right!r}, which is not one of the choices "
                 f"{list(question.choices)}",
+                question.where,
+            )
+        if source.written_for is not None and right != source.written_for:
+            raise SnippetError(
+                f"the output of snippets/{source.snippet} now gives {right!r}; the explanation was written for "
+                f"{source.written_for!r}: read it again, then set written_for: to the new answer",
                 question.where,
             )
         key.append(question.choices.index(right))
