@@ -55,8 +55,9 @@ def test_two_recipes_train_side_by_side_and_their_reader_runs_after_both(tmp_pat
 
 
 def test_a_recipe_made_from_another_recipes_checkpoint_runs_in_the_engines_own_worker(tmp_path: Path) -> None:
-    # there, the memo that the snippets reading checkpoints share also serves it (the browser export); the
-    # engine's worker is busy when it becomes ready, so an idle extra lane would take it if it were allowed to
+    # made from what a page's snippet (busy.py) reads too, as the browser export is: it runs where that snippet
+    # runs and shares its memo; busy.py is still running when it becomes ready, so the idle extra lane would
+    # take it if it were allowed to
     snippets = {
         "busy.py": "import os, pathlib, time\n"
         "while not pathlib.Path('checkpoints/a').exists():\n    time.sleep(0.05)\n"

@@ -12,7 +12,7 @@ with torch.no_grad():
     out = model(prompt, use_cache=True)
 print("logits の形(文の数, トークン数, 語彙):", tuple(out.logits.shape))
 # the cache: per layer, the keys and values of every prompt token (sentences, heads, tokens, numbers per head)
-print("キャッシュ(層の数, 1 層目の keys の形):", len(out.cache.layers), tuple(out.cache.layers[0].keys.shape))
+print("キャッシュ(層の数, 第 1 層の keys の形):", len(out.cache.layers), tuple(out.cache.layers[0].keys.shape))
 probabilities = out.logits[0, -1].softmax(dim=-1)
 top = probabilities.topk(5)
 print("次のトークンの候補 top-5:")
@@ -29,7 +29,7 @@ for step in range(12):
         out = model(next_id, cache=cache, use_cache=True)
     cache, next_id = out.cache, out.logits[0, -1].argmax().view(1, 1)
 print("手で 12 トークン:", repr(tokenizer.decode(ids[0])))
-print("キャッシュの 1 層目の keys の形:", tuple(cache.layers[0].keys.shape))
+print("キャッシュの第 1 層の keys の形:", tuple(cache.layers[0].keys.shape))
 
 # generate() with greedy decoding does the same loop.
 generated = model.generate(prompt, max_new_tokens=12, do_sample=False)

@@ -15,10 +15,11 @@ still compared with its approved output.
 
 The calling thread is lane 0: it takes the next ready snippet in order, whatever it is, and runs it in the
 engine's own worker. Each extra lane is a thread with a worker of its own that takes only recipes (snippets
-that declare ``produces=``) that start from nothing another recipe makes (here the tokenizer and the two
-fine-tunings of MiniLM). The snippets that read the recipes' checkpoints, and the recipes made from them
-(the pretraining from the tokenizer, the browser export), stay in one worker, whose memo reads each
-checkpoint once for all of them. A lane's worker is started by its thread and dies with it
+that declare ``produces=``), except a recipe made from what the pages' snippets read too (here the browser
+export, made from the four trained checkpoints): that one stays in the engine's worker, whose memo then
+reads each checkpoint once for it and the snippets alike. (Keeping every recipe made from another recipe's
+folder there, the two pretrainings included, cost 40 to 80 s of a cold build: they could no longer train
+beside the fine-tunings.) A lane's worker is started by its thread and dies with it
 (``PR_SET_PDEATHSIG``); the lanes end with the call. Ctrl-C, SIGTERM or SIGHUP in the calling thread kills
 every lane's worker (a recipe cut short removes what it half wrote) before the exception goes on.
 """
@@ -71,8 +72,11 @@ class _Board:
             except SnippetError:
                 self.needs[name] = []  # evaluating it reports the problem
                 continue
-            if snippet.options.produces and not self.needs[name]:
+            if snippet.options.produces:
                 self.side.add(name)
+        # what the pages' snippets (not the recipes) are made from: a recipe made from it too stays in lane 0
+        read_by_pages = {need for name, needs in self.needs.items() if name not in self.side for need in needs}
+        self.side = {name for name in self.side if not read_by_pages & set(self.needs[name])}
 
     @property
     def over(self) -> bool:
