@@ -26,9 +26,10 @@ PUBLISHED = {
 
 
 def in_japanese_units(ratio: float) -> str:
-    """2e9 → 「20億」: the ratio in 万 (10^4) and 億 (10^8), as a Japanese reader counts large numbers."""
+    """2e9 → 「20億」, 1.3e8 → 「1.3億」: the ratio in 万 (10^4) and 億 (10^8), as a Japanese reader counts large
+    numbers, with two significant figures at least."""
     unit, name = (1e8, "億") if ratio >= 1e8 else (1e4, "万")
-    return f"{ratio / unit:,.0f}{name}"
+    return f"{ratio / unit:,.1f}{name}" if ratio / unit < 10 else f"{ratio / unit:,.0f}{name}"
 
 
 for name, (kwh, _) in PUBLISHED.items():

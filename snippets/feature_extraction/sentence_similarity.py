@@ -16,7 +16,7 @@ embeddings = np.array([np.mean(extractor(s)[0], axis=0) for s in sentences])
 embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
 similarity = embeddings @ embeddings.T  # cosine similarity of every pair
 
-print("埋め込みの形:", embeddings.shape)
+print("文ベクトルの形:", embeddings.shape)
 for sentence, row in zip(sentences, similarity):
     print(f"{sentence:<30}", " ".join(f"{value:5.2f}" for value in row))
 
@@ -29,6 +29,6 @@ for i in range(len(sentences)):
         value = similarity[i, j]
         ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="white" if value > 0.6 else "black")
 fig.colorbar(image, ax=ax, label="コサイン類似度")
-ax.set_title("4 つの文の埋め込みどうしのコサイン類似度", fontsize=10)
+ax.set_title("4 つの文ベクトルどうしのコサイン類似度", fontsize=10)
 fig.tight_layout()
 plt.show()

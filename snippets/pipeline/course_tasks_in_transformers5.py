@@ -3,7 +3,7 @@ from transformers import pipeline
 from transformers.pipelines import check_task
 
 print("transformers", transformers.__version__)
-# the task names the course's chapter1/3.mdx passes to pipeline(), in its order
+# the task names the course's chapter1/3.mdx passes to pipeline() (and feature-extraction, which it lists)
 COURSE_TASKS = [
     "sentiment-analysis", "zero-shot-classification", "text-generation", "fill-mask", "ner",
     "feature-extraction", "question-answering", "summarization", "translation",
