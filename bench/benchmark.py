@@ -52,7 +52,7 @@ def log(message: str) -> None:
 
 # -- variants ------------------------------------------------------------------------------------
 def copy_project(target: Path, *, with_cache: bool = True) -> None:
-    for name in ("docs", "snippets", "approved", "hooks", "overrides"):
+    for name in ("docs", "snippets", "approved", "quizzes", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     # a real copy: the recipes write into checkpoints/ and the cache keys hash what is there
