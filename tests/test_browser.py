@@ -32,7 +32,7 @@ def page(browser: object, site_url: str) -> Iterator[tuple[object, Traffic]]:
 def test_the_page_shows_the_executed_output_and_the_heatmap(page: tuple, site_url: str) -> None:
     tab, traffic = page
     tab.goto(f"{site_url}/feature-extraction/", wait_until="networkidle")
-    output = tab.locator(".livenotes-output", has_text="埋め込みの形")
+    output = tab.locator(".livenotes-output", has_text="文ベクトルの形")
     assert output.is_visible()
     assert "0.69" in output.inner_text()
     image = tab.locator(".livenotes-figure img").first

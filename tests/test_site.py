@@ -47,7 +47,7 @@ def test_the_real_site_builds_strictly_with_every_output(built_site: Path) -> No
     assert report["summary"]["failed"] == 0 and report["summary"]["drift"] == 0
     assert {row["status"] for row in report["snippets"]} == {"ok"}
     page = (built_site / "feature-extraction" / "index.html").read_text()
-    assert "埋め込みの形: (4, 384)" in page
+    assert "文ベクトルの形: (4, 384)" in page
     assert 'src="data:image/png;base64,' in page
     assert "livenotes-failure" not in page and "livenotes-provenance" in page
     assert "key " in page and "transformers 5." in page
