@@ -63,7 +63,7 @@ class _Board:
         self.failed: BaseException | None = None  # a lane's own bug: the call raises it
         self.closed = False
         self.needs: dict[str, list[str]] = {}
-        self.side: set[str] = set()  # what an extra lane may take
+        recipes: set[str] = set()
         for name in order:  # loaded and keyed here, in one thread: the lanes then only read
             try:
                 snippet = engine.snippet(name)
@@ -73,10 +73,11 @@ class _Board:
                 self.needs[name] = []  # evaluating it reports the problem
                 continue
             if snippet.options.produces:
-                self.side.add(name)
+                recipes.add(name)
         # what the pages' snippets (not the recipes) are made from: a recipe made from it too stays in lane 0
-        read_by_pages = {need for name, needs in self.needs.items() if name not in self.side for need in needs}
-        self.side = {name for name in self.side if not read_by_pages & set(self.needs[name])}
+        read_by_pages = {need for name, needs in self.needs.items() if name not in recipes for need in needs}
+        # what an extra lane may take
+        self.side = {name for name in recipes if not read_by_pages & set(self.needs[name])}
 
     @property
     def over(self) -> bool:

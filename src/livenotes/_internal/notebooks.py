@@ -144,9 +144,9 @@ def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
     page_uri = page.path.removeprefix("docs/")
     on_page = [source.snippet(name) for name in page.snippets]
     shown = {s.name for s in on_page}
-    recipes = [source.snippet(name) for name in source.graph.order(s.name for s in on_page) if name not in shown]
-    if source.fetch_wheel is not None:
-        recipes = []  # the setup fetches their checkpoints
+    # with a download bundle the setup fetches what the recipes make; without one, the notebook runs them first
+    ordered = [] if source.fetch_wheel is not None else source.graph.order(s.name for s in on_page)
+    recipes = [source.snippet(name) for name in ordered if name not in shown]
     cells: list[Any] = [_markdown_cell(_title(page, links))]
     cells += _setup_cells(source, page_uri.removesuffix(".md"), [*recipes, *on_page], links)
     if recipes:

@@ -23,6 +23,8 @@ import yaml
 from .errors import SnippetError, location
 
 FOLDER = "quizzes"
+_FROM_OUTPUT_NEEDS = {"snippet", "pattern"}
+_FROM_OUTPUT_KEYS = {*_FROM_OUTPUT_NEEDS, "written_for"}
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,10 @@ def _question(item: object, where: str) -> Question:
     if answer is not None and (not isinstance(answer, int) or not 0 <= answer < len(choices)):
         raise SnippetError(f"answer must be the index of a choice (0 to {len(choices) - 1})", where)
     if source is not None:
-        if not isinstance(source, dict) or not {"snippet", "pattern"} <= set(source) <= {
-            "snippet",
-            "pattern",
-            "written_for",
-        }:
+        if not isinstance(source, dict) or not _FROM_OUTPUT_NEEDS <= set(source) <= _FROM_OUTPUT_KEYS:
             raise SnippetError("from_output needs snippet: and pattern: (and may have written_for:)", where)
-        written_for = source.get("written_for")
-        if written_for is not None and str(written_for) not in choices:
+        written_for = None if source.get("written_for") is None else str(source["written_for"])
+        if written_for is not None and written_for not in choices:
             raise SnippetError(f"written_for: {written_for!r} is not one of the choices {choices}", where)
         try:
             compiled = re.compile(str(source["pattern"]), re.MULTILINE)
@@ -113,9 +111,7 @@ def _question(item: object, where: str) -> Question:
             raise SnippetError(f"pattern is not a regular expression: {exc}", where) from None
         if compiled.groups < 1:
             raise SnippetError("pattern needs a group: its first group is the right choice", where)
-        from_output = FromOutput(
-            str(source["snippet"]), str(source["pattern"]), None if written_for is None else str(written_for)
-        )
+        from_output = FromOutput(str(source["snippet"]), str(source["pattern"]), written_for)
     return Question(text.strip(), tuple(choices), explanation.strip(), answer, from_output, where)
 
 

@@ -185,11 +185,7 @@ class WorkerClient:
         # the worker's rlimit makes allocations fail past the limit; memory it does not count (shared
         # memory, say) is caught here, with a margin so that the rlimit's clearer error comes first
         ceiling = _resident(self._process.pid) + limit + max(256 << 20, limit // 4)
-        try:
-            self._process.stdin.write((request.to_json() + "\n").encode())
-            self._process.stdin.flush()
-        except BrokenPipeError:
-            pass  # the reply read below sees the death and reports it
+        self._send(request)
         self._running = snippet.display_path
         reply = self._read_reply(snippet.options.timeout + GRACE, ceiling)
         self._running = ""
@@ -213,19 +209,23 @@ class WorkerClient:
 
     def _prepare(self, snippet: Snippet, log_offset: int) -> SnippetError | None:
         """Have the worker import torch and transformers, before the snippet's memory limit is measured."""
-        assert self._process is not None and self._process.stdin is not None
         log.info("livenotes: the worker imports torch and transformers (once per worker)")
-        try:
-            self._process.stdin.write((Prepare().to_json() + "\n").encode())
-            self._process.stdin.flush()
-        except BrokenPipeError:
-            pass  # the read below sees the death
+        self._send(Prepare())
         if not isinstance(self._read_reply(STARTUP_TIMEOUT), Ready):
             return self._failure_after_death(
                 "crash", "the worker could not import torch and transformers", snippet, log_offset
             )
         self._prepared = True
         return None
+
+    def _send(self, instruction: Prepare | Request) -> None:
+        """One line on the worker's stdin; a worker that died meanwhile is reported by the read that follows."""
+        assert self._process is not None and self._process.stdin is not None
+        try:
+            self._process.stdin.write((instruction.to_json() + "\n").encode())
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            pass
 
     def _read_reply(self, timeout: float, memory_ceiling: int | None = None) -> Message | None:
         """The next message that is not progress (progress lines are logged as they come).
