@@ -3,7 +3,7 @@
 export NO_MKDOCS_2_WARNING := 1
 VENV := .venv/bin
 
-.PHONY: setup setup-browser serve build plain-build test approve check lint bench clean
+.PHONY: setup setup-browser serve build plain-build test test-fast approve check lint bench clean
 
 setup:
 	@scripts/setup.sh
@@ -19,13 +19,21 @@ build: setup  ## build the site into site/ (fails on any failing or drifted snip
 
 test: setup-browser  ## every snippet against its approved output, the strict build, the browser checks
 	$(VENV)/ruff check src hooks tests bench
+	node --test tests/js/
 	$(VENV)/python -m pytest --durations=15
+
+test-fast: setup  ## the author's tier: what needs neither the trained checkpoints nor a browser (about 2 minutes)
+	$(VENV)/ruff check src hooks tests bench
+	node --test tests/js/
+	$(VENV)/python -m pytest -m "not trained and not browser" --durations=5
 
 approve: setup  ## rewrite approved/ from a real run where it no longer matches; review `git diff approved/`
 	$(VENV)/python -m livenotes approve
 
-check: setup  ## compare every snippet with its approved output
-	$(VENV)/python -m livenotes check
+# KERNELS=default computes as a CPU without AVX2 would; EMULATE=max runs the worker under qemu-x86_64 -cpu max (AVX2,
+# no AVX-512 or VNNI): what another CPU prints (src/livenotes/_internal/runtime.py)
+check: setup  ## compare every snippet with its approved output (KERNELS=avx2|default|native, EMULATE=<qemu CPU>)
+	$(VENV)/python -m livenotes check $(if $(KERNELS),--kernels $(KERNELS)) $(if $(EMULATE),--emulate $(EMULATE))
 
 lint: setup
 	$(VENV)/ruff check src hooks tests bench

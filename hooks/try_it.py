@@ -30,6 +30,7 @@ RUNTIME = (
     "assets/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm",
     "assets/vendor/tokenizers/tokenizers.min.mjs",
     "assets/javascripts/try_it.js",
+    "assets/javascripts/arithmetic.js",
 )
 _BOX = re.compile(r'^(?P<indent>\s*)<div class="try-it" data-box="(?P<name>[^"]*)"></div>\s*$')
 

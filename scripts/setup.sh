@@ -98,13 +98,18 @@ for pid in "${background[@]}"; do
 done
 background=()
 
-# 5. for the browser tests: Debian's Chromium and the CJK fonts (without them Japanese is boxes)
+# 5. for the tests: Debian's Chromium and the CJK fonts (without them Japanese is boxes); on x86-64 also qemu-user,
+#    whose qemu-x86_64 runs the worker on an emulated CPU (make check EMULATE=max; tests/test_worker_process.py)
 if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
-    say "installing chromium and fonts-noto-cjk with apt-get"
+  wanted=()
+  command -v chromium >/dev/null || wanted+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || wanted+=(fonts-noto-cjk)
+  [ "$(uname -m)" != x86_64 ] || command -v qemu-x86_64 >/dev/null || wanted+=(qemu-user)
+  if [ ${#wanted[@]} -gt 0 ]; then
+    say "installing ${wanted[*]} with apt-get"
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${wanted[@]}" >/dev/null
   fi
 fi
 say "ready"

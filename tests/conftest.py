@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from livenotes import Engine, Project, Result
+from livenotes import Engine, Project, Result, approved_path
 from tests.browsing import Traffic, chromium, served
 
 ROOT = Path(__file__).resolve().parents[1]
+# fixtures that stand on the real project's trained checkpoints (a fresh clone trains them first: minutes) or on
+# Chromium: a test using one is marked so, and `make test-fast` leaves it out
+_TRAINED = {
+    "project_engine",
+    "rerun_engine",
+    "consumers_engine",
+    "site_build",
+    "built_site",
+    "site_url",
+    "reader",
+    "shown_output",
+}
+_BROWSER = {"browser", "tab"}
 MINILM = ROOT / "checkpoints" / "all-MiniLM-L6-v2"
 _names = itertools.count()
 
@@ -90,13 +105,51 @@ def mkdocs(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproce
     )
 
 
+@dataclass(frozen=True)
+class SiteBuild:
+    """The real site built once, and what MkDocs said while building it."""
+
+    site: Path
+    log: str
+
+    def warnings(self) -> list[str]:
+        """Each warning MkDocs logged (a multi-line one, such as a drift's diff, whole)."""
+        records = re.split(r"^(?=(?:DEBUG|INFO|WARNING|ERROR)\s+-\s)", self.log, flags=re.MULTILINE)
+        return [r.split("-", 1)[1].strip() for r in records if r.startswith(("WARNING", "ERROR"))]
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once with --strict into a temporary folder."""
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """The real site, built once into a temporary folder.
+
+    Not with --strict: a snippet that fails or drifts fails its own test (test_snippets.py) and is shown as such on
+    its page, while every test of the reader's side still runs on the site. That the build warns of nothing else,
+    which is what --strict adds, is test_site.py's.
+    """
     site = tmp_path_factory.mktemp("site")
-    done = mkdocs("build", "--strict", "--site-dir", str(site), cwd=ROOT)
+    done = mkdocs("build", "--site-dir", str(site), cwd=ROOT)
     assert done.returncode == 0, done.stderr[-4000:]
-    return site
+    return SiteBuild(site, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def built_site(site_build: SiteBuild) -> Path:
+    return site_build.site
+
+
+@pytest.fixture(scope="session")
+def shown_output(project_engine: Engine) -> Callable[[str], str]:
+    """Snippet (``x/y.py`` or ``snippets/x/y.py``) → the output its page shows, as the approved file has it when
+    they match (``...`` and the approved digits stand for what may vary between runs), else this build's own text:
+    a reader's run must give what the page shows, and a drift is test_snippets.py's to report."""
+
+    def shown(name: str) -> str:
+        evaluation = project_engine.evaluate(name.removeprefix("snippets/"))
+        if evaluation.drift is None and evaluation.result.ok:
+            return approved_path(project_engine.project, evaluation.result.snippet).read_text(encoding="utf-8")
+        return evaluation.result.text()
+
+    return shown
 
 
 @pytest.fixture(scope="session")
@@ -125,3 +178,13 @@ def tab(browser: Any, site_url: str) -> Iterator[tuple[Any, Traffic]]:
     yield page, Traffic(page, site_url)
     context.close()
     assert errors == []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it stands on (``trained``, ``browser``), from the fixtures it uses."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _TRAINED:
+            item.add_marker(pytest.mark.trained)
+        if used & _BROWSER:
+            item.add_marker(pytest.mark.browser)

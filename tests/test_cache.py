@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from livenotes import Engine, Project, Result
-from livenotes._internal import cache_key, execution, graph
+from livenotes._internal import cache_key, graph, runtime
 from livenotes._internal.cache import ResultCache
+from livenotes._internal.runtime import Runtime
 from tests.conftest import Scratch
 
 
@@ -48,7 +49,14 @@ def test_the_key_follows_text_needs_checkpoints_and_versions(scratch: Scratch, m
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("LIVENOTES_THREADS", "1"), ("PYTHONHASHSEED", None), ("ATEN_CPU_CAPABILITY", None), ("machine", "aarch64")],
+    [
+        ("LIVENOTES_THREADS", "1"),
+        ("PYTHONHASHSEED", None),
+        ("ATEN_CPU_CAPABILITY", None),
+        ("machine", "aarch64"),
+        ("kernels", "default"),
+        ("emulate", "max"),
+    ],
 )
 def test_the_key_follows_the_runtime_a_snippet_runs_in(
     scratch: Scratch, monkeypatch: pytest.MonkeyPatch, variable: str, value: str | None
@@ -56,19 +64,26 @@ def test_the_key_follows_the_runtime_a_snippet_runs_in(
     # what the worker computes with, not only what it runs: thread count, its environment, the CPU
     name = scratch.write("print('same code')\n", "keys/runtime.py")
     base = _key(scratch, name)
+    chosen = Runtime()
     if variable == "LIVENOTES_THREADS":
         monkeypatch.setenv(variable, value or "")
+        chosen = Runtime()
     elif variable == "machine":
-        monkeypatch.setattr(execution.platform, "machine", lambda: value)
+        monkeypatch.setattr(runtime.platform, "machine", lambda: value)
+    elif variable == "kernels":
+        if not runtime.x86():
+            pytest.skip("kernels are pinned on x86 only")
+        chosen = Runtime(kernels="default")
+    elif variable == "emulate":
+        monkeypatch.setattr(runtime.shutil, "which", lambda name: "/usr/bin/" + name)
+        chosen = Runtime(emulate="max")
     else:
-        env = {**execution.WORKER_ENV, **execution.REPRODUCIBLE_ENV}
-        if variable not in env:
+        if variable not in Runtime().env():
             pytest.skip(f"{variable} is not set on this machine")
-        monkeypatch.setitem(
-            execution.WORKER_ENV if variable in execution.WORKER_ENV else execution.REPRODUCIBLE_ENV, variable, "x"
-        )
+        table = runtime.WORKER_ENV if variable in runtime.WORKER_ENV else runtime.KERNELS[runtime.DEFAULT_KERNELS]
+        monkeypatch.setitem(table, variable, "x")
     keys = scratch.engine.keys
-    scratch.engine.keys = type(keys)(scratch.engine.project, keys.hashes)  # it reads the runtime when made
+    scratch.engine.keys = type(keys)(scratch.engine.project, keys.hashes, chosen)  # it reads the runtime when made
     try:
         assert _key(scratch, name) != base
     finally:

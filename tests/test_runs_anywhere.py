@@ -3,7 +3,7 @@
 The built site is served locally (``LIVENOTES_SITE_URL`` points the command at it); the reader installs the
 fetch command from the site with pip, fetches everything the pages read, and runs every snippet copied from
 the pages as its own Python process, with none of the build's settings (no seeds, no AVX2 pin, no
-PYTHONHASHSEED). Each must print its approved output (figures aside: a script run shows none).
+PYTHONHASHSEED). Each must print what its page shows (figures aside: a script run shows none).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pytest
 
 from livenotes import Project, load_snippet, matches
 from tests.conftest import ROOT
-from tests.test_notebooks import _output_text, approved_path_for
+from tests.test_notebooks import _output_text
 
 PROJECT = Project(ROOT)
 _CODE = re.compile(r'<span class="filename">(snippets/[^<]+)</span><pre><span></span><code>(.*?)</code></pre>', re.S)
@@ -88,8 +89,11 @@ def reader(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> dict[str,
     return env
 
 
-def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prints_its_approved_output(
-    reader: dict[str, str], built_site: Path, tmp_path_factory: pytest.TempPathFactory
+def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prints_its_pages_output(
+    reader: dict[str, str],
+    built_site: Path,
+    shown_output: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Per page, in an empty folder of its own: its fetch command, then its snippets (recipes aside)."""
     pages = copied_snippets(built_site)
@@ -107,12 +111,13 @@ def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prin
             if name in consumers and all(name != job[1] for job in jobs):
                 jobs.append((folder, name, code))
 
+    expected = {name: shown_output(name) for _, name, _ in jobs}  # read here, in one thread
+
     def run(job: tuple[Path, str, str]) -> str | None:
         folder, name, code = job
         done = subprocess.run(["python", "-"], input=code, env=reader, cwd=folder, capture_output=True, text=True)
-        approved = (ROOT / "approved" / name).with_suffix(".txt").read_text(encoding="utf-8")
-        want = "".join(line for line in approved.splitlines(keepends=True) if not line.startswith("[figure "))
-        assert want.strip(), f"approved/{name} prints nothing to compare"
+        want = "".join(line for line in expected[name].splitlines(keepends=True) if not line.startswith("[figure "))
+        assert want.strip(), f"snippets/{name} prints nothing to compare"
         if done.returncode != 0:
             return f"{name} (in {folder.name}): exit status {done.returncode}\n{done.stderr[-2000:]}"
         if not matches(want, done.stdout):
@@ -159,7 +164,10 @@ nbformat.write(notebook, sys.argv[2])
 
 
 def test_the_chapter_1_4_notebook_runs_end_to_end_outside_the_repo_and_gives_the_pages_outputs(
-    reader: dict[str, str], built_site: Path, tmp_path_factory: pytest.TempPathFactory
+    reader: dict[str, str],
+    built_site: Path,
+    shown_output: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """1-4 reads trained checkpoints: its setup cells fetch them (and the data) from the served site."""
     folder = tmp_path_factory.mktemp("reader-notebook")
@@ -185,6 +193,5 @@ def test_the_chapter_1_4_notebook_runs_end_to_end_outside_the_repo_and_gives_the
     assert len(ran) >= 8
     for cell in ran:
         name = cell.metadata["livenotes"]["snippet"]
-        want = approved_path_for(name).read_text(encoding="utf-8")
-        got = _output_text(cell)
-        assert matches(want, got), f"{name} in the reader's kernel:\n{got}\n--- approved ---\n{want}"
+        want, got = shown_output(name), _output_text(cell)
+        assert matches(want, got), f"{name} in the reader's kernel:\n{got}\n--- on the page ---\n{want}"

@@ -120,11 +120,11 @@ def test_stderr_lines_are_forwarded_as_progress_while_the_snippet_runs(
 
 
 def test_the_worker_computes_with_the_pinned_instruction_set(scratch: Scratch) -> None:
-    from livenotes._internal.execution import REPRODUCIBLE_ENV
+    from livenotes._internal.runtime import Runtime
 
     result = scratch.run("import torch\nprint(torch.backends.cpu.get_cpu_capability())\n")
     assert result.ok, result.failure
-    if REPRODUCIBLE_ENV:  # x86: AVX2 whatever the machine has, so approved outputs hold on every machine
+    if Runtime().pinned:  # x86: AVX2 whatever the machine has, so approved outputs hold on every machine
         assert result.stdout == "AVX2\n"
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from livenotes._internal.errors import SnippetError
+from livenotes._internal.project import Project
 from livenotes._internal.protocol import Request
-from livenotes._internal.snippet import parse_options
+from livenotes._internal.runtime import Runtime, x86
+from livenotes._internal.snippet import load_snippet, parse_options
 from livenotes._internal.worker_client import WorkerClient
 from tests.conftest import Scratch
 
@@ -154,3 +156,18 @@ def test_a_bad_memory_option_names_its_file_and_line(written: str) -> None:
     with pytest.raises(SnippetError, match="memory must be a size such as 12G") as raised:
         parse_options(f"import os\n# livenotes: memory={written}\n", "snippets/x.py")
     assert raised.value.where == "snippets/x.py:2"
+
+
+@pytest.mark.skipif(not x86(), reason="qemu-x86_64 emulates an x86-64 CPU")
+def test_the_worker_runs_on_an_emulated_cpu_when_asked(tmp_path: Path) -> None:
+    # make check EMULATE=max: the one way to have onnxruntime pick the kernels of another CPU (setup installs qemu)
+    (tmp_path / "snippets").mkdir()
+    snippet = tmp_path / "snippets" / "where.py"
+    snippet.write_text("print(open('/proc/self/status').readline().split()[1])\n")
+    client = WorkerClient(tmp_path, runtime=Runtime(emulate="max"))
+    try:
+        reply = client.run(load_snippet(Project(tmp_path), "where.py"))
+    finally:
+        client.close()
+    assert reply.failure is None, reply.failure
+    assert reply.stdout == "qemu-x86_64\n"  # the worker's process is the emulator running Python

@@ -7,6 +7,10 @@
 // (softmax, top-k, greedy decoding, the "simple" entity grouping, mean pooling), and the browser tests compare
 // every box with the Python pipeline's answer for the same text.
 
+import {
+  argmax, cosines, cutToLimit, draw, groupEntities, meanPooled, samplingDistribution, softmax, topIndices,
+} from "./arithmetic.js"
+
 const RUNTIME = {
   ort: "assets/vendor/onnxruntime-web/ort.wasm.bundle.min.mjs",
   wasm: "assets/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm",
@@ -96,32 +100,13 @@ function model(root, folder, onBytes) {
   return models.get(url)
 }
 
-// -- arithmetic, as transformers' pipelines do it ------------------------------------------------------------
-
-function softmax(values) {
-  const top = Math.max(...values)
-  const exps = values.map(v => Math.exp(v - top))
-  const sum = exps.reduce((a, b) => a + b, 0)
-  return exps.map(e => e / sum)
-}
-
-function argmax(values) {
-  let best = 0
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i
-  return best
-}
-
 function maxPositions(config) {
   return config.max_position_embeddings ?? config.n_positions ?? 512
 }
 
 /** Token ids for text, cut to what the model reads; what was cut is reported, never silently dropped. */
 function encode(m, text, limit = maxPositions(m.config)) {
-  const ids = m.tokenizer.encode(text).ids
-  if (ids.length <= limit) return { ids, cut: 0 }
-  const endsSpecial = m.special.has(ids[ids.length - 1])
-  const kept = endsSpecial ? [...ids.slice(0, limit - 1), ids[ids.length - 1]] : ids.slice(0, limit)
-  return { ids: kept, cut: ids.length - limit }
+  return cutToLimit(m.tokenizer.encode(text).ids, limit, id => m.special.has(id))
 }
 
 /** One forward pass; the named output as nested rows: [token][value] for the first (only) sequence. */
@@ -177,7 +162,7 @@ const TASKS = {
     const notes = cut ? [`このモデルは ${limit} トークンまでしか読めないので、最後の ${cut} トークンは読まずに答えた。`] : []
     const logits = await forward(m, ids, box.inputs, box.output)
     const p = softmax(logits[at])
-    const order = p.map((v, i) => i).sort((a, b) => p[b] - p[a]).slice(0, box.settings.top_k ?? 5)
+    const order = topIndices(p, box.settings.top_k ?? 5)
     const rows = order.map(id => el("div", { class: "try-it__row", "data-token": m.tokenizer.decode([id]), "data-score": p[id] },
       el("code", {}, shown(m, id)),
       el("span", { class: "try-it__bar", style: `--share: ${(100 * p[id]).toFixed(1)}%` }),
@@ -202,7 +187,9 @@ const TASKS = {
     for (let step = 0; step < room; step++) {
       // no key/value cache: the whole sequence each step (the model is 2 layers and at most 64 tokens)
       const logits = (await forward(m, ids, box.inputs, box.output)).at(-1)
-      const next = controls.sampling() ? sample(logits, controls.temperature(), controls.topK()) : argmax(logits)
+      const next = controls.sampling()
+        ? draw(samplingDistribution(logits, { temperature: controls.temperature(), topK: controls.topK() }), Math.random())
+        : argmax(logits)
       ids = [...ids, next]
       if (next === eos) break
     }
@@ -237,53 +224,14 @@ const TASKS = {
       const { ids, cut } = encode(m, line)
       if (cut) notes.push(`「${line.slice(0, 20)}…」は長すぎるので、最後の ${cut} トークンを読まなかった。`)
       const rows = await forward(m, ids, box.inputs, box.output)
-      const mean = rows[0].map((_, j) => rows.reduce((sum, row) => sum + row[j], 0) / rows.length)
-      const norm = Math.hypot(...mean)
-      vectors.push(mean.map(v => v / norm))
+      vectors.push(meanPooled(rows))
       tokens.push([line, ids])
     }
-    const cos = vectors.map(a => vectors.map(b => a.reduce((sum, v, k) => sum + v * b[k], 0)))
-    return { answer: similarityView(lines, cos), tokens, notes }
+    return { answer: similarityView(lines, cosines(vectors)), tokens, notes }
   },
 }
 
 class UserError extends Error {}
-
-/** Temperature, then only the k most likely tokens, then a draw (transformers applies them in this order too). */
-function sample(logits, temperature, k) {
-  const scaled = logits.map(v => v / temperature)
-  const keep = scaled.map((v, i) => i).sort((a, b) => scaled[b] - scaled[a]).slice(0, k)
-  const p = softmax(keep.map(i => scaled[i]))
-  let r = Math.random()
-  for (let i = 0; i < keep.length; i++) {
-    r -= p[i]
-    if (r <= 0) return keep[i]
-  }
-  return keep[keep.length - 1]
-}
-
-/** transformers' TokenClassificationPipeline.group_entities with aggregation_strategy="simple". */
-function groupEntities(tokens) {
-  const tag = name => name.startsWith("B-") ? ["B", name.slice(2)] : name.startsWith("I-") ? ["I", name.slice(2)] : ["I", name]
-  const close = group => ({
-    entity_group: group[0].entity.split("-").slice(group[0].entity.includes("-") ? 1 : 0).join("-"),
-    score: group.reduce((sum, t) => sum + t.score, 0) / group.length,
-    // WordPiece's convert_tokens_to_string: words joined by spaces, "##" pieces glued to the word before
-    word: group.map(t => t.word).join(" ").replace(/ ##/g, "").trim(),
-  })
-  const groups = []
-  let current = []
-  for (const token of tokens) {
-    const [bi, name] = tag(token.entity)
-    if (current.length && name === tag(current.at(-1).entity)[1] && bi !== "B") current.push(token)
-    else {
-      if (current.length) groups.push(close(current))
-      current = [token]
-    }
-  }
-  if (current.length) groups.push(close(current))
-  return groups
-}
 
 function entityView(text, groups) {
   // the text with each entity marked where it occurs (found from left to right, case-insensitively)

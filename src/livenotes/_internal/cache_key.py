@@ -3,7 +3,7 @@
 The key covers the snippet's text, the keys of the snippets it needs, the versions of Python and of
 every installed distribution it imports (with their dependencies), the hashes of the checkpoints
 and data files it names, the engine's own execution code, and the runtime it executes in (CPU
-architecture, thread count, the worker's environment: ``execution.runtime``). Nothing here imports
+architecture, thread count, the worker's environment: ``Runtime.key``). Nothing here imports
 torch or transformers.
 """
 
@@ -23,9 +23,9 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from .atomic import write_atomic
-from .execution import runtime
 from .filehashes import FileHashes
 from .project import Project
+from .runtime import Runtime
 from .snippet import Snippet
 
 # Bump when the meaning of a cached result changes in a way the code hash below cannot see.
@@ -155,12 +155,12 @@ class VersionBook:
 
 
 class KeyMaker:
-    def __init__(self, project: Project, hashes: FileHashes) -> None:
+    def __init__(self, project: Project, hashes: FileHashes, runtime: Runtime | None = None) -> None:
         self.project = project
         self.hashes = hashes
         self.book = VersionBook(project.cache / "libraries.json")
         self._engine = engine_digest()
-        self._runtime = runtime()
+        self._runtime = (runtime or Runtime()).key()
 
     def input_fingerprint(self, name: str, made_by: str | None) -> str:
         """A checkpoint made by a snippet is identified by that snippet's key; anything else by its files."""

@@ -11,6 +11,7 @@ from .approved import approve
 from .engine import Engine, Evaluation
 from .errors import SnippetError
 from .project import Project
+from .runtime import DEFAULT_KERNELS, EMULATOR, KERNELS, Runtime
 
 
 def _print_progress(index: int, total: int, evaluation: Evaluation) -> None:
@@ -24,10 +25,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["run", "check", "approve"])
     parser.add_argument("snippets", nargs="*", help="names under snippets/ (default: every snippet)")
     parser.add_argument("--no-cache", action="store_true", help="run every snippet even when cached")
+    parser.add_argument(
+        "--kernels",
+        choices=sorted(KERNELS),
+        default=DEFAULT_KERNELS,
+        help=f"the code paths torch, MKL and oneDNN compute with on x86 (default {DEFAULT_KERNELS}: the build's)",
+    )
+    parser.add_argument(
+        "--emulate",
+        metavar="CPU",
+        help=f"run the worker under {EMULATOR} -cpu CPU (max: AVX2 without AVX-512 or VNNI), as on another CPU",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")  # progress of long snippets
+    try:
+        runtime = Runtime(args.kernels, args.emulate)
+    except ValueError as error:
+        parser.error(str(error))
+    if not runtime.is_default and args.command == "approve":
+        parser.error("approved outputs come from the build's runtime: approve takes neither --kernels nor --emulate")
     project = Project.find()
-    engine = Engine(project, use_cache=not args.no_cache)
+    engine = Engine(project, use_cache=not args.no_cache, runtime=runtime)
     status = 0
     try:
         try:

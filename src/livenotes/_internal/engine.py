@@ -23,6 +23,7 @@ from .lanes import SIDE_BY_SIDE_ENV, default_lanes, evaluate_in_lanes
 from .log import log
 from .project import Project
 from .results import Result
+from .runtime import Runtime
 from .snippet import Snippet, load_snippet
 from .worker_client import WorkerClient
 
@@ -66,16 +67,19 @@ class Engine:
         use_cache: bool = True,
         rerun: Callable[[Snippet], bool] | None = None,
         lanes: int | None = None,
+        runtime: Runtime | None = None,
     ) -> None:
         """``rerun``: snippets to execute even when cached (the tests force the loads they count this way).
 
         ``lanes``: how many workers ``evaluate_all`` may use at once, recipes side by side (default: see lanes.py).
+        ``runtime``: the kernels and the CPU snippets run with (default: the build's, runtime.py).
         """
         self.project = project
         self.use_cache = use_cache
         self._rerun = rerun or (lambda snippet: False)
         self.cache = ResultCache(project.cache)
-        self.keys = KeyMaker(project, FileHashes(project.cache / "filehashes.json"))
+        self.runtime = runtime or Runtime()
+        self.keys = KeyMaker(project, FileHashes(project.cache / "filehashes.json"), self.runtime)
         self.lanes = default_lanes() if lanes is None else max(1, lanes)
         self.worker = self.new_worker()
         self.lane_starts = 0  # workers started by extra lanes (lanes.py), for the report
@@ -95,7 +99,14 @@ class Engine:
         self.graph = SnippetGraph(self.project, self.snippet)
 
     def end_build(self) -> int:
-        """Evict stale cache entries; return how many were removed."""
+        """Evict stale cache entries; return how many were removed.
+
+        Under another runtime than the build's (``check --kernels``/``--emulate``) nothing is evicted: the build's
+        own entries are kept for the next build (the recipes' folders it rewrote are made again by that build).
+        """
+        if not self.runtime.is_default:
+            self.keys.save()
+            return 0
         live: dict[str, str | None] = {}
         for name in self.project.all_snippets():
             try:
@@ -111,7 +122,7 @@ class Engine:
 
     def new_worker(self) -> WorkerClient:
         """A worker for this project (not started): the engine's own, or an extra lane's."""
-        return WorkerClient(self.project.root, SIDE_BY_SIDE_ENV if self.lanes > 1 else None)
+        return WorkerClient(self.project.root, SIDE_BY_SIDE_ENV if self.lanes > 1 else None, self.runtime)
 
     # -- snippets and keys ---------------------------------------------------------------------
     def snippet(self, name: str, where: str | None = None) -> Snippet:

@@ -14,7 +14,6 @@ import builtins
 import faulthandler
 import io
 import os
-import platform
 import random
 import resource
 import struct
@@ -31,51 +30,10 @@ from . import checkpoint_guard
 from .errors import SnippetError
 from .protocol import Reply, Request
 from .results import Figure
+from .runtime import threads
 
 MAX_OUTPUT_CHARS = 200_000
-
-# Float results depend on the instructions the kernels use: on an AVX-512 machine torch, MKL and oneDNN
-# take other code paths than on an AVX2 one, the last bits differ, and training turns that into other
-# losses and other generated words (seen: a GPT-2 recipe approved elsewhere gave 3.85 instead of 3.82
-# here). Every x86 machine the site is built on has AVX2: pin it, so an approved output is reproduced on
-# any of them. Read before torch is imported (the client sets it in the worker's environment).
-REPRODUCIBLE_ENV = (
-    {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
-    if platform.machine().lower() in ("x86_64", "amd64")
-    else {}
-)
-# the rest of the worker's environment: offline, no progress bars, fixed hashing
-WORKER_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "MPLBACKEND": "Agg",
-    "PYTHONHASHSEED": "0",
-    "PYTHONUNBUFFERED": "0",
-}
-# torch's thread count: how a reduction is split, and so the last bits of a trained model (default 2)
-THREADS_VARIABLE = "LIVENOTES_THREADS"
 PROGRESS_INTERVAL = 0.5  # seconds between looks at a running snippet's stderr
-
-
-def threads() -> int:
-    return int(os.environ.get(THREADS_VARIABLE, "2"))
-
-
-def runtime() -> dict[str, Any]:
-    """What, besides the code and the libraries, can change a snippet's output: part of every cache key.
-
-    The CPU architecture (with REPRODUCIBLE_ENV, an x86 machine computes with AVX2 whatever it has), the
-    thread count and the worker's environment.
-    """
-    return {"machine": platform.machine().lower(), "threads": threads(), "env": worker_env()}
-
-
-def worker_env() -> dict[str, str]:
-    """Every variable the client sets in the worker's environment."""
-    return {**WORKER_ENV, **REPRODUCIBLE_ENV}
 
 
 class _State:

@@ -21,10 +21,10 @@ from .directives import Page
 from .downloads import top_folder
 from .engine import Evaluation
 from .errors import SnippetError
-from .execution import REPRODUCIBLE_ENV
 from .graph import SnippetGraph, referenced_inputs
 from .project import Project
 from .results import Result
+from .runtime import Runtime
 from .snippet import Snippet
 
 
@@ -99,7 +99,7 @@ def start_like_the_build(*_):
 
 
 get_ipython().events.register("pre_run_cell", start_like_the_build)
-""".replace("{reproducible_env}", repr(REPRODUCIBLE_ENV))
+""".replace("{reproducible_env}", repr(Runtime().pinned))
 
 
 @dataclass(frozen=True)

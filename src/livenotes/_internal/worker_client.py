@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 from .errors import SnippetError
-from .execution import memory_advice, worker_env
+from .execution import memory_advice
 from .log import log
 from .protocol import Message, Prepare, Progress, Ready, Reply, Request, read_message
+from .runtime import Runtime
 from .snippet import Snippet
 
 STARTUP_TIMEOUT = 180.0
@@ -93,10 +94,12 @@ class WorkerClient:
     (where their handler is still the default), so they stop the build and its worker cleanly.
     """
 
-    def __init__(self, root: Path, extra_env: dict[str, str] | None = None) -> None:
-        """``extra_env``: variables that change how the worker runs, never what it prints (see lanes.py)."""
+    def __init__(self, root: Path, extra_env: dict[str, str] | None = None, runtime: Runtime | None = None) -> None:
+        """``extra_env``: variables that change how the worker runs, never what it prints (see lanes.py);
+        ``runtime``: the kernels it computes with and the CPU it runs on (runtime.py)."""
         self.root = root
         self.extra_env = extra_env or {}
+        self.runtime = runtime or Runtime()
         self._process: subprocess.Popen[bytes] | None = None
         self._replies: int | None = None
         self._buffer = b""
@@ -119,11 +122,11 @@ class WorkerClient:
         if it cannot."""
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
-        env = {**os.environ, **self.extra_env, **worker_env()}
+        env = {**os.environ, **self.extra_env, **self.runtime.env()}
         log.info("livenotes: starting the worker")
         command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
         self._process = subprocess.Popen(
-            [sys.executable, *command],
+            [*self.runtime.command(), sys.executable, *command],
             stdin=subprocess.PIPE,
             stdout=self._log,
             stderr=self._log,
@@ -172,11 +175,12 @@ class WorkerClient:
             if failure is not None:
                 return failure
         limit = snippet.options.memory or DEFAULT_MEMORY_LIMIT
+        timeout = snippet.options.timeout * self.runtime.slowdown  # an emulated CPU, say, takes longer
         request = Request(
             path=str(snippet.path),
             display_path=snippet.display_path,
             text=snippet.text,
-            timeout=snippet.options.timeout,
+            timeout=timeout,
             memory_limit=limit,
             random_init=snippet.options.random_init,
             forget_loads=self._forget_loads,
@@ -187,7 +191,7 @@ class WorkerClient:
         ceiling = _resident(self._process.pid) + limit + max(256 << 20, limit // 4)
         self._send(request)
         self._running = snippet.display_path
-        reply = self._read_reply(snippet.options.timeout + GRACE, ceiling)
+        reply = self._read_reply(timeout + GRACE, ceiling)
         self._running = ""
         if isinstance(reply, Reply):
             return reply
@@ -197,7 +201,7 @@ class WorkerClient:
         elif not self._ended:
             failure = self._failure_after_death(
                 "timeout",
-                f"no result after {snippet.options.timeout:g} s: the worker was stopped and will be restarted",
+                f"no result after {timeout:g} s: the worker was stopped and will be restarted",
                 snippet,
                 log_offset,
             )
