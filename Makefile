@@ -18,12 +18,12 @@ build: setup  ## build the site into site/ (fails on any failing or drifted snip
 	$(VENV)/mkdocs build --strict
 
 test: setup-browser  ## every snippet against its approved output, the strict build, the browser checks
-	$(VENV)/ruff check src hooks tests bench
+	$(VENV)/ruff check src tests bench
 	node --test tests/js/
 	$(VENV)/python -m pytest --durations=15
 
 test-fast: setup  ## the author's tier: what needs neither the trained checkpoints nor a browser (about 2 minutes)
-	$(VENV)/ruff check src hooks tests bench
+	$(VENV)/ruff check src tests bench
 	node --test tests/js/
 	$(VENV)/python -m pytest -m "not trained and not browser" --durations=5
 
@@ -36,8 +36,8 @@ check: setup  ## compare every snippet with its approved output (KERNELS=avx2|de
 	$(VENV)/python -m livenotes check $(if $(KERNELS),--kernels $(KERNELS)) $(if $(EMULATE),--emulate $(EMULATE))
 
 lint: setup
-	$(VENV)/ruff check src hooks tests bench
-	$(VENV)/ruff format --check src hooks tests bench
+	$(VENV)/ruff check src tests bench
+	$(VENV)/ruff format --check src tests bench
 
 bench: setup-browser  ## builds, the serve edit loop, search candidates, 自分で試す timings, printed as numbers
 	$(VENV)/python bench/benchmark.py

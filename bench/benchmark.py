@@ -3,9 +3,10 @@
 Works on copies of the project (docs, snippets, approved outputs, config, checkpoints, and the result
 cache of the developer's last build), so the developer's own tree and cache are left alone. Variants:
 
-- ``full``: the real site (hooks, notebooks, glossary, everything), warm (every snippet from the cache);
-- ``bare``: the same Markdown with Material and the same extensions, no hooks, no notebook pages; the
-  directive lines are removed;
+- ``full``: the real site (the livenotes plugin, notebooks, glossary, everything), warm (every snippet from the
+  cache);
+- ``bare``: the same Markdown with Material and the same extensions, without the livenotes plugin (so without
+  notebook pages); the directive lines are removed;
 - ``markdown-exec``: every ``{% run "x.py" %}`` becomes a markdown-exec block that executes the same file
   (included with ``--8<--``), re-run on every build as markdown-exec does;
 - ``full-same-examples``: ``full`` with the training recipes' directives removed, as in ``markdown-exec``
@@ -42,7 +43,7 @@ EDITED_SNIPPET = "feature_extraction/token_vectors.py"
 EDITED_PAGE = "feature-extraction.md"
 PAGE_PATH = "/feature-extraction/"
 NOTEBOOK_PATH = "/notebooks/feature-extraction/"
-_DIRECTIVE = re.compile(r'^\s*\{%\s*(?:run\s+"(?P<snippet>[^"]+)"|build_report)\s*%\}\s*$')
+_DIRECTIVE = re.compile(r'^\s*\{%\s*(?P<kind>[a-z_]+)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$')
 _PRODUCES = re.compile(r"^#\s*livenotes:.*\bproduces=", re.MULTILINE)
 
 
@@ -52,7 +53,7 @@ def log(message: str) -> None:
 
 # -- variants ------------------------------------------------------------------------------------
 def copy_project(target: Path, *, with_cache: bool = True) -> None:
-    for name in ("docs", "snippets", "approved", "quizzes", "hooks", "overrides"):
+    for name in ("docs", "snippets", "approved", "quizzes", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     # a real copy: the recipes write into checkpoints/ and the cache keys hash what is there
@@ -69,16 +70,18 @@ def is_recipe(project: Path, snippet: str) -> bool:
     return bool(_PRODUCES.search(head))
 
 
-def rewrite_directives(project: Path, replace: Callable[[str | None], str]) -> int:
-    """Replace every directive line of every page by ``replace(snippet or None)``; returns how many were run lines."""
+def rewrite_directives(project: Path, replace: Callable[[str, str | None, str], str]) -> int:
+    """Replace every directive line of every page by ``replace(kind, snippet of a run or None, line)``; returns how
+    many were run lines."""
     count = 0
     for page in (project / "docs").rglob("*.md"):
         lines = page.read_text(encoding="utf-8").splitlines()
         for index, line in enumerate(lines):
             match = _DIRECTIVE.match(line)
             if match:
-                lines[index] = replace(match.group("snippet"))
-                count += match.group("snippet") is not None
+                snippet = match.group("arg") if match.group("kind") == "run" else None
+                lines[index] = replace(match.group("kind"), snippet, line)
+                count += snippet is not None
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return count
 
@@ -98,14 +101,15 @@ def drop_yaml_block(text: str, first_line: str) -> str:
 
 
 def bare_config(text: str) -> str:
-    """The site's config without the hooks (so without the notebook pages they make) and the notebooks' nav."""
-    for block in ("hooks:", "- ノートブック:"):
+    """The site's config without the livenotes plugin (so without the notebook pages it makes) and the notebooks'
+    nav."""
+    for block in ("- livenotes:", "- ノートブック:"):
         text = drop_yaml_block(text, block)
     return text
 
 
 def make_bare(project: Path) -> None:
-    rewrite_directives(project, lambda _snippet: "")
+    rewrite_directives(project, lambda _kind, _snippet, _line: "")
     config = project / "mkdocs.yml"
     config.write_text(bare_config(config.read_text(encoding="utf-8")), encoding="utf-8")
 
@@ -113,7 +117,7 @@ def make_bare(project: Path) -> None:
 def make_markdown_exec(project: Path) -> None:
     """Each example's directive → a markdown-exec block running the same file; recipes → nothing."""
 
-    def block(snippet: str | None) -> str:
+    def block(kind: str, snippet: str | None, line: str) -> str:
         if snippet is None or is_recipe(project, snippet):
             return ""
         return f'```python exec="on" source="above" result="text"\n--8<-- "snippets/{snippet}"\n```'
@@ -132,16 +136,12 @@ def make_markdown_exec(project: Path) -> None:
 
 
 def make_full_same_examples(project: Path) -> None:
-    rewrite_directives(project, lambda snippet: "" if snippet and is_recipe(project, snippet) else _directive(snippet))
-
-
-def _directive(snippet: str | None) -> str:
-    return f'{{% run "{snippet}" %}}' if snippet else "{% build_report %}"
+    rewrite_directives(project, lambda kind, snippet, line: "" if snippet and is_recipe(project, snippet) else line)
 
 
 # -- measuring -----------------------------------------------------------------------------------
 def build(project: Path, *, strict: bool) -> dict[str, Any]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVENOTES_EXECUTE": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVENOTES_EXECUTE": "true"}
     args = [sys.executable, str(PROBE), *(["--strict"] if strict else []), "--site-dir", str(project / "site")]
     done = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, check=False)
     result = json.loads(done.stdout.strip().splitlines()[-1])

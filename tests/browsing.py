@@ -56,6 +56,42 @@ def chromium() -> Iterator[Any]:
             launched.close()
 
 
+@contextlib.contextmanager
+def browser_context(
+    browser: Any, *, width: int = 1280, height: int = 900, init_script: str | None = None
+) -> Iterator[Any]:
+    """A fresh Japanese browser context (its own cookies, caches and storage) at a viewport size."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+    if init_script:
+        context.add_init_script(init_script)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def open_tab(
+    browser: Any,
+    origin: str,
+    *,
+    width: int = 1280,
+    height: int = 900,
+    permissions: tuple[str, ...] = (),
+    init_script: str | None = None,
+) -> Iterator[tuple[Any, Traffic]]:
+    """The one way a test opens a page: a tab in a fresh context, the requests it makes, and no script error in it
+    (checked when the block ends)."""
+    with browser_context(browser, width=width, height=height, init_script=init_script) as context:
+        if permissions:
+            context.grant_permissions(list(permissions), origin=origin)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page, Traffic(page, origin)
+    assert errors == [], errors
+
+
 class Traffic:
     """Every request a page makes: which hosts, and which failed."""
 

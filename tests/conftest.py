@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 
-from livenotes import Engine, Project, Result, approved_path
-from tests.browsing import Traffic, chromium, served
+from livenotes import Engine, Project, Result, Runtime, approved_path, load_site
+from tests.browsing import Traffic, chromium, open_tab, served
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE = load_site("notes_site")  # this book's layer, as mkdocs.yml names it
+RUNTIME = Runtime(SITE.runtime)  # the build's: torch and transformers, the pinned kernels, the checkpoint guard
 # fixtures that stand on the real project's trained checkpoints (a fresh clone trains them first: minutes) or on
 # Chromium: a test using one is marked so, and `make test-fast` leaves it out
 _TRAINED = {
@@ -44,7 +46,7 @@ class Scratch:
             (root / folder).mkdir(parents=True, exist_ok=True)
         (root / "checkpoints" / "all-MiniLM-L6-v2").symlink_to(MINILM)
         self.project = Project(root)
-        self.engine = Engine(self.project)
+        self.engine = Engine(self.project, runtime=RUNTIME)
 
     def write(self, code: str, name: str | None = None) -> str:
         name = name or f"case_{next(_names)}.py"
@@ -77,7 +79,7 @@ def _scratch_memo_per_test(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="session")
 def project_engine() -> Iterator[Engine]:
     """The real project's engine, sharing the real cache (a fresh clone simply computes everything)."""
-    engine = Engine(Project(ROOT))
+    engine = Engine(Project(ROOT), runtime=RUNTIME)
     yield engine
     engine.close()
 
@@ -89,7 +91,7 @@ def rerun_engine() -> Iterator[Engine]:
     Whatever the cache holds (CI may restore one), the loads and outputs it reports come from real runs;
     the recipes' checkpoints are taken as built (retraining them costs minutes).
     """
-    engine = Engine(Project(ROOT), rerun=lambda snippet: not snippet.options.produces)
+    engine = Engine(Project(ROOT), rerun=lambda snippet: not snippet.options.produces, runtime=RUNTIME)
     yield engine
     engine.close()
 
@@ -171,13 +173,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture()
 def tab(browser: Any, site_url: str) -> Iterator[tuple[Any, Traffic]]:
     """A fresh browser tab on the built site and the requests it makes; no script error may happen in it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, Traffic(page, site_url)
-    context.close()
-    assert errors == []
+    with open_tab(browser, site_url) as opened:
+        yield opened
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from livenotes import Project, approved_path, matches
-from tests.browsing import Traffic
+from tests.browsing import Traffic, browser_context, open_tab
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -20,17 +19,8 @@ SHOTS = Path(__file__).resolve().parents[1] / "test-results"
 DECODE = "img => Promise.race([img.decode(), new Promise((_, no) => setTimeout(() => no(new Error('timeout')), 1e4))])"
 
 
-@pytest.fixture()
-def page(browser: object, site_url: str) -> Iterator[tuple[object, Traffic]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
-    tab = context.new_page()
-    traffic = Traffic(tab, site_url)
-    yield tab, traffic
-    context.close()
-
-
-def test_the_page_shows_the_executed_output_and_the_heatmap(page: tuple, site_url: str) -> None:
-    tab, traffic = page
+def test_the_page_shows_the_executed_output_and_the_heatmap(tab: tuple, site_url: str) -> None:
+    tab, traffic = tab
     tab.goto(f"{site_url}/feature-extraction/", wait_until="networkidle")
     output = tab.locator(".livenotes-output", has_text="文ベクトルの形")
     assert output.is_visible()
@@ -46,8 +36,8 @@ def test_the_page_shows_the_executed_output_and_the_heatmap(page: tuple, site_ur
 
 
 @pytest.mark.parametrize(("page_path", "count"), [("maintainers/engine/", 1), ("chapter-1-4/", 1)])
-def test_mermaid_renders_from_the_shipped_script(page: tuple, site_url: str, page_path: str, count: int) -> None:
-    tab, traffic = page
+def test_mermaid_renders_from_the_shipped_script(tab: tuple, site_url: str, page_path: str, count: int) -> None:
+    tab, traffic = tab
     tab.goto(f"{site_url}/{page_path}", wait_until="networkidle")
     diagrams = tab.locator("div.mermaid")
     diagrams.nth(count - 1).wait_for(timeout=15000)
@@ -67,8 +57,8 @@ def test_mermaid_renders_from_the_shipped_script(page: tuple, site_url: str, pag
 @pytest.mark.parametrize(
     ("page_path", "at_least"), [("chapter-1-4/", 4), ("workshop/", 3), ("reading-log/", 2), ("feature-extraction/", 1)]
 )
-def test_every_figure_on_the_page_loads(page: tuple, site_url: str, page_path: str, at_least: int) -> None:
-    tab, traffic = page
+def test_every_figure_on_the_page_loads(tab: tuple, site_url: str, page_path: str, at_least: int) -> None:
+    tab, traffic = tab
     tab.goto(f"{site_url}/{page_path}", wait_until="networkidle")
     images = tab.locator(".livenotes-figure img")
     assert images.count() >= at_least
@@ -80,8 +70,8 @@ def test_every_figure_on_the_page_loads(page: tuple, site_url: str, page_path: s
     traffic.assert_clean()
 
 
-def test_a_glossary_term_in_japanese_text_shows_its_tooltip_on_hover(page: tuple, site_url: str) -> None:
-    tab, traffic = page
+def test_a_glossary_term_in_japanese_text_shows_its_tooltip_on_hover(tab: tuple, site_url: str) -> None:
+    tab, traffic = tab
     tab.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
     term = tab.locator("article p a.glossary-term", has_text="自己教師あり学習").first
     term.scroll_into_view_if_needed()
@@ -100,11 +90,7 @@ def test_a_glossary_term_in_japanese_text_shows_its_tooltip_on_hover(page: tuple
 def test_the_copy_button_gives_the_snippet_file_and_that_code_runs(
     browser: object, site_url: str, tmp_path: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
-    tab = context.new_page()
-    traffic = Traffic(tab, site_url)
-    try:
+    with open_tab(browser, site_url, permissions=("clipboard-read", "clipboard-write")) as (tab, traffic):
         tab.goto(f"{site_url}/reading-log/", wait_until="networkidle")
         block = tab.locator(
             "div.highlight", has=tab.locator(".filename", has_text="snippets/reading_log/perceptron.py")
@@ -114,8 +100,6 @@ def test_the_copy_button_gives_the_snippet_file_and_that_code_runs(
         block.locator('button[data-md-type="copy"]').click()  # Material 9.8: a button in the code's nav
         copied = tab.evaluate("navigator.clipboard.readText()")
         traffic.assert_clean()
-    finally:
-        context.close()
     snippet = ROOT / "snippets" / "reading_log" / "perceptron.py"
     assert copied.rstrip("\n") == snippet.read_text(encoding="utf-8").rstrip("\n"), "not exactly the file"
     assert ">>>" not in copied and "このビルドで実行" not in copied  # no prompts, no output
@@ -139,8 +123,7 @@ def test_the_copy_button_gives_the_snippet_file_and_that_code_runs(
 def test_every_page_asks_only_this_site_for_anything(browser: object, site_url: str, built_site: Path) -> None:
     pages = sorted(p.parent.relative_to(built_site).as_posix() for p in built_site.rglob("index.html"))
     assert len(pages) > 15
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
-    try:
+    with browser_context(browser) as context:
         # every page in its own tab, all loading at once (the browser fetches them side by side), then checked
         tabs = [(context.new_page(), path) for path in pages]
         watched = [(tab, path, Traffic(tab, site_url)) for tab, path in tabs]
@@ -153,5 +136,3 @@ def test_every_page_asks_only_this_site_for_anything(browser: object, site_url: 
         for tab, _, traffic in watched:
             tab.wait_for_load_state("networkidle")
             traffic.assert_clean()
-    finally:
-        context.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,7 @@ from livenotes import Engine, Project, Result
 from livenotes._internal import cache_key, graph, runtime
 from livenotes._internal.cache import ResultCache
 from livenotes._internal.runtime import Runtime
-from tests.conftest import Scratch
+from tests.conftest import RUNTIME, Scratch
 
 
 def _key(scratch: Scratch, name: str) -> str:
@@ -43,14 +45,17 @@ def test_the_key_follows_text_needs_checkpoints_and_versions(scratch: Scratch, m
     assert _key(scratch, down) != after_checkpoint
     monkeypatch.undo()
 
-    scratch.write("# livenotes: needs=keys/up.py\nimport numpy\nprint('checkpoints/tiny')  # same code\n", down)
+    # what the code means counts, not how it is written: a comment, a wrapped line, a docstring's place
+    scratch.write("# livenotes: needs=keys/up.py\nimport numpy\nprint(\n    'checkpoints/tiny'  # same code\n)\n", down)
+    assert _key(scratch, down) == after_checkpoint
+    scratch.write("# livenotes: needs=keys/up.py\nimport numpy\nprint('checkpoints/tiny', end='')\n", down)
     assert _key(scratch, down) != after_checkpoint
 
 
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
-        ("LIVENOTES_THREADS", "1"),
+        ("threads", "1"),
         ("PYTHONHASHSEED", None),
         ("ATEN_CPU_CAPABILITY", None),
         ("machine", "aarch64"),
@@ -64,23 +69,23 @@ def test_the_key_follows_the_runtime_a_snippet_runs_in(
     # what the worker computes with, not only what it runs: thread count, its environment, the CPU
     name = scratch.write("print('same code')\n", "keys/runtime.py")
     base = _key(scratch, name)
-    chosen = Runtime()
-    if variable == "LIVENOTES_THREADS":
-        monkeypatch.setenv(variable, value or "")
-        chosen = Runtime()
+    chosen = RUNTIME
+    profile = RUNTIME.module
+    if variable == "threads":
+        chosen = Runtime(RUNTIME.profile, threads=1)
     elif variable == "machine":
         monkeypatch.setattr(runtime.platform, "machine", lambda: value)
     elif variable == "kernels":
         if not runtime.x86():
             pytest.skip("kernels are pinned on x86 only")
-        chosen = Runtime(kernels="default")
+        chosen = Runtime(RUNTIME.profile, kernels="default")
     elif variable == "emulate":
         monkeypatch.setattr(runtime.shutil, "which", lambda name: "/usr/bin/" + name)
-        chosen = Runtime(emulate="max")
+        chosen = Runtime(RUNTIME.profile, emulate="max")
     else:
-        if variable not in Runtime().env():
+        if variable not in RUNTIME.env():
             pytest.skip(f"{variable} is not set on this machine")
-        table = runtime.WORKER_ENV if variable in runtime.WORKER_ENV else runtime.KERNELS[runtime.DEFAULT_KERNELS]
+        table = profile.ENV if variable in profile.ENV else profile.KERNELS[profile.DEFAULT_KERNELS]
         monkeypatch.setitem(table, variable, "x")
     keys = scratch.engine.keys
     scratch.engine.keys = type(keys)(scratch.engine.project, keys.hashes, chosen)  # it reads the runtime when made
@@ -106,14 +111,14 @@ def test_remembered_versions_are_forgotten_when_the_environment_changes(
     book = cache_key.VersionBook(tmp_path / "libraries.json")
     assert "numpy" in book.versions({"numpy"})
     book.save()
-    monkeypatch.setattr(cache_key, "library_versions", lambda modules, distributions=None: {"numpy": "0.0.1"})
+    monkeypatch.setattr(cache_key, "library_versions", lambda modules, *args: {"numpy": "0.0.1"})
     assert cache_key.VersionBook(tmp_path / "libraries.json").versions({"numpy"})["numpy"] != "0.0.1"
     monkeypatch.setattr(cache_key, "_environment_fingerprint", lambda: "another environment")
     assert cache_key.VersionBook(tmp_path / "libraries.json").versions({"numpy"}) == {"numpy": "0.0.1"}
 
 
 def test_only_the_version_of_imported_libraries_and_their_dependencies_counts() -> None:
-    versions = cache_key.library_versions({"transformers", "json"})
+    versions = cache_key.library_versions({"transformers", "json"}, implied=RUNTIME.module.IMPLIED)
     assert {"transformers", "torch", "tokenizers", "huggingface-hub"} <= versions.keys()
     assert "matplotlib" not in versions and "json" not in versions
 
@@ -122,7 +127,7 @@ def test_an_unchanged_snippet_is_never_run_again(scratch: Scratch) -> None:
     name = scratch.write("print('once')\n")
     first = scratch.run("print('once')\n", name)
     assert first.ok and not first.cached
-    fresh = Engine(scratch.project)  # a new build process: same cache, no worker yet
+    fresh = Engine(scratch.project, runtime=RUNTIME)  # a new build process: same cache, no worker yet
     try:
         again = fresh.evaluate(name).result
         assert again.cached and again.stdout == "once\n"
@@ -151,20 +156,33 @@ def test_stale_entries_are_evicted_at_the_end_of_a_build(scratch: Scratch) -> No
     assert json.loads(entries[0].read_text())["stdout"] == "2\n"
 
 
-def _hammer(folder: str, rounds: int) -> int:
+def _hammer(folder: str, writer: int, rounds: int, start: Any) -> tuple[int, int, float, float]:
+    """Write and read one entry ``rounds`` times from the same moment as the other writer (``start`` is a barrier).
+
+    Returns (torn or missing reads, reads that saw the other writer's entry, when it began, when it ended)."""
     cache = ResultCache(Path(folder))
-    bad = 0
+    start.wait()
+    began = time.monotonic()
+    torn = others = 0
     for i in range(rounds):
-        cache.put(Result("same.py", "k" * 64, stdout="x" * (1000 + i % 7)))
+        cache.put(Result("same.py", "k" * 64, stdout=f"{writer}:" + "x" * (1000 + i % 7)))
         got = cache.get("same.py", "k" * 64)
-        bad += got is None or not got.stdout.startswith("x")
-    return bad
+        head, _, body = got.stdout.partition(":") if got else ("", "", "")
+        torn += got is None or head not in ("0", "1") or set(body) != {"x"} or not 1000 <= len(body) < 1007
+        others += head == str(1 - writer)
+    return torn, others, began, time.monotonic()
 
 
 def test_two_writers_on_one_cache_never_see_a_torn_entry(tmp_path: Path) -> None:
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        bad = pool.starmap(_hammer, [(str(tmp_path), 300), (str(tmp_path), 300)])
-    assert bad == [0, 0]
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(2) as pool:
+        start = manager.Barrier(2)
+        (torn0, others0, began0, ended0), (torn1, others1, began1, ended1) = pool.starmap(
+            _hammer, [(str(tmp_path), 0, 400, start), (str(tmp_path), 1, 400, start)]
+        )
+    assert began0 < ended1 and began1 < ended0, "the two writers did not run at the same time"
+    assert others0 + others1 > 0, "no read ever saw the other writer's entry: they never overlapped"
+    assert torn0 == torn1 == 0
     assert not [p for p in (tmp_path / "results").iterdir() if p.suffix != ".json"]  # no temp files left
 
 

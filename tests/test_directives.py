@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from livenotes import Project, SnippetError, load_snippet, parse_page
+from livenotes._internal.registry import ENGINE_ONLY
 
 
 def test_directives_are_found_with_their_lines_outside_code_fences() -> None:
@@ -10,35 +11,35 @@ def test_directives_are_found_with_their_lines_outside_code_fences() -> None:
         '# T\n\n{% run "a/b.py" %}\n\n```markdown\n{% run "shown.py" %}\n```\n\n'
         '~~~~\n{% run "x.py" %}\n~~~~\n{% build_report %}\n'
     )
-    found = [(d.kind, d.arg, d.line) for d in parse_page("docs/p.md", page).directives]
+    found = [(d.kind, d.arg, d.line) for d in parse_page("docs/p.md", page, ENGINE_ONLY).directives]
     assert found == [("run", "a/b.py", 3), ("build_report", "", 12)]
 
 
 def test_a_malformed_directive_is_reported_not_ignored() -> None:
-    page = parse_page("docs/p.md", '{% run %}\n{% rnu "a.py" %}\n')
+    page = parse_page("docs/p.md", '{% run %}\n{% rnu "a.py" %}\n', ENGINE_ONLY)
     assert page.directives == ()
     assert [(line, e.where, e.kind) for line, e in page.errors.items()] == [
         (1, "docs/p.md:1", "invalid"),
         (2, "docs/p.md:2", "invalid"),
     ]
-    assert "run needs a snippet path" in page.errors[1].message and "unknown directive" in page.errors[2].message
+    assert "run needs an argument" in page.errors[1].message and "unknown directive" in page.errors[2].message
 
 
 def test_line_numbers_are_the_files_even_after_front_matter() -> None:
     from mkdocs.utils.meta import get_data
 
     text = '---\nnotebook: false\n---\n\n# T\n\n{% run "a.py" %}\n'
-    page = parse_page("docs/p.md", text)
+    page = parse_page("docs/p.md", text, ENGINE_ONLY)
     assert page.meta == {"notebook": False} and page.body_line == 5
     assert [(d.arg, d.line) for d in page.directives] == [("a.py", 7)]
     assert page.body == get_data(text)[0]  # what MkDocs hands to on_page_markdown
     assert page.where(7) == "docs/p.md:7"
-    not_a_mapping = parse_page("docs/q.md", "---\n- a list\n---\n# T\n")
+    not_a_mapping = parse_page("docs/q.md", "---\n- a list\n---\n# T\n", ENGINE_ONLY)
     assert not_a_mapping.meta == {} and not_a_mapping.body_line == 1  # MkDocs keeps such a block as text
 
 
 def test_an_indented_directive_keeps_its_indentation() -> None:
-    (directive,) = parse_page("docs/p.md", '=== "tab"\n\n    {% run "a.py" %}\n').directives
+    (directive,) = parse_page("docs/p.md", '=== "tab"\n\n    {% run "a.py" %}\n', ENGINE_ONLY).directives
     assert directive.indent == "    " and directive.arg == "a.py"
 
 

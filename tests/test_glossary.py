@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from livenotes import SnippetError, Term, link_terms, read_glossary
-from livenotes._internal.downloads import BOX_CLASS
+from livenotes._internal.glossary import NO_GLOSSARY
 from tests.conftest import ROOT
 
 TERMS = [
@@ -52,7 +52,7 @@ def test_the_longest_form_wins_where_two_start_together_and_the_earliest_wins_ot
         '<div class="highlight"><span class="filename">snippets/転移学習.py</span></div>',
         '<div class="jp-Cell jp-CodeCell"><div class="jp-InputArea">転移学習</div></div>',
         # the 「手元で動かすには」 box is closed on the page: a link in it would be the page's only one
-        f'<details class="tip {BOX_CLASS}"><summary>手元で動かすには</summary><p>転移学習</p></details>',
+        f'<details class="tip {NO_GLOSSARY}"><summary>手元で動かすには</summary><p>転移学習</p></details>',
         '<p>Smith, <cite>"Transfer Learning for Everything"</cite></p>',
     ],
 )

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from livenotes import Engine, Links, NotebookSource, build_notebook, matches, notebook_uri, parse_page
-from tests.conftest import ROOT, Scratch
+from tests.conftest import ROOT, SITE, Scratch
 
 CHAPTERS = [
     "pipeline.md",
@@ -106,7 +106,15 @@ def test_a_notebook_runs_end_to_end_in_a_kernel_and_gives_the_pages_outputs(
 
 def _source(engine: Engine) -> NotebookSource:
     engine.begin_build()
-    return NotebookSource(engine.project, engine.snippet, engine.graph, engine.evaluate)
+    return NotebookSource(
+        engine.project,
+        engine.snippet,
+        engine.graph,
+        engine.evaluate,
+        registry=SITE.registry,
+        texts=SITE.texts,
+        runtime=engine.runtime,
+    )
 
 
 def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scratch) -> None:
@@ -114,9 +122,9 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
     page = (
         "# Title {#top}\n\nIntro, see [the other page](other.md#part).\n\n"
         '!!! note "Careful"\n    indented body\n\nafter\n\n## Section {#s}\n\n'
-        f'{{% run "{name}" %}}\n\n<div class="try-it" data-box="x"></div>\n\nThe end.\n'
+        f'{{% run "{name}" %}}\n\n{{% try_it "x" %}}\n\n<div class="widget" data-x="1"></div>\n\nThe end.\n'
     )
-    notebook = build_notebook(parse_page("docs/chapter.md", page), _source(scratch.engine), LINKS)
+    notebook = build_notebook(parse_page("docs/chapter.md", page, SITE.registry), _source(scratch.engine), LINKS)
     text = json.dumps(notebook, ensure_ascii=False)
     sources = [c["source"] for c in notebook["cells"]]
     assert sources[0].startswith("# Title\n")
@@ -128,12 +136,14 @@ def test_the_notebook_turns_mkdocs_markdown_into_notebook_markdown(scratch: Scra
     code = next(c for c in notebook["cells"] if c["metadata"].get("livenotes", {}).get("snippet"))
     assert code["source"] == 'print("hello")'
     assert code["outputs"][0]["text"] == "hello\n"
-    assert sources[-1] == "The end.", "a widget the page's script fills in is left out"
+    assert sources[-1] == "The end.", "a directive, and a widget the page's script fills in, are left out"
 
 
 def test_a_failing_snippet_becomes_an_error_output_and_the_notebook_is_still_made(scratch: Scratch) -> None:
     name = scratch.write("1 / 0\n", "nb/broken.py")
-    notebook = build_notebook(parse_page("docs/p.md", f'# P\n\n{{% run "{name}" %}}\n'), _source(scratch.engine), LINKS)
+    notebook = build_notebook(
+        parse_page("docs/p.md", f'# P\n\n{{% run "{name}" %}}\n', SITE.registry), _source(scratch.engine), LINKS
+    )
     nbformat.validate(nbformat.from_dict(notebook))
     code = next(c for c in notebook["cells"] if c["metadata"].get("livenotes", {}).get("snippet"))
     assert code["outputs"][0]["output_type"] == "error"

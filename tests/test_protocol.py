@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import inspect
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from livenotes._internal import cache_key, checkpoint_guard, execution, worker
+from livenotes._internal import cache_key, execution, worker
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.protocol import Progress, Ready, Reply, Request, read_message
 from livenotes._internal.results import Figure
-from tests.conftest import Scratch
+from notes_site import checkpoint_guard
+from tests.conftest import RUNTIME
 
 
 def test_every_message_survives_the_pipe() -> None:
@@ -40,25 +43,62 @@ def test_a_line_that_is_no_message_is_refused() -> None:
         Reply.from_json(Ready(pid=1).to_json())
 
 
-def test_the_key_covers_how_snippets_run_and_not_the_worker_process(scratch: Scratch) -> None:
-    # run_snippet, prepare and the checkpoint guard shape every output: the key hashes their files; worker.py
-    # only manages the process
-    shaping = (execution.run_snippet, execution.prepare, checkpoint_guard.install, checkpoint_guard.begin_snippet)
+def test_the_key_covers_how_snippets_run_and_not_the_worker_process() -> None:
+    # run_snippet and prepare shape every output, and so does the site's profile (its prepare, seed and guard): the
+    # key digests what their files mean; worker.py only manages the process
+    shaping = (execution.run_snippet, execution.prepare, RUNTIME.module.prepare, checkpoint_guard.install)
     defined_in = {Path(inspect.getsourcefile(f) or "") for f in shaping}
-    assert defined_in == set(cache_key.WORKER_SOURCES)
-    assert Path(worker.__file__) not in cache_key.WORKER_SOURCES
-    maker = cache_key.KeyMaker(scratch.project, scratch.engine.keys.hashes)
-    assert maker._engine == cache_key.engine_digest()
+    keyed = {*cache_key.WORKER_SOURCES, *RUNTIME.module.SOURCES}
+    assert defined_in <= keyed, defined_in - keyed
+    assert Path(worker.__file__) not in keyed
+    assert worker.run_snippet is execution.run_snippet  # the worker runs snippets only through the keyed code
 
 
-def test_each_file_that_runs_snippets_is_in_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    copies = tuple(tmp_path / source.name for source in cache_key.WORKER_SOURCES)
-    for source, copy in zip(cache_key.WORKER_SOURCES, copies, strict=True):
-        copy.write_bytes(source.read_bytes())
-    monkeypatch.setattr(cache_key, "WORKER_SOURCES", copies)
-    before = cache_key.engine_digest()
+def _copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Copies of every keyed file, which the key then reads instead."""
+    copies = []
+    for source in cache_key.WORKER_SOURCES:
+        copies.append(tmp_path / source.name)
+        copies[-1].write_bytes(source.read_bytes())
+    monkeypatch.setattr(cache_key, "WORKER_SOURCES", tuple(copies))
+    profile = []
+    for source in RUNTIME.module.SOURCES:
+        profile.append(tmp_path / f"profile-{source.name}")
+        profile[-1].write_bytes(source.read_bytes())
+    monkeypatch.setattr(RUNTIME.module, "SOURCES", tuple(profile))
+    return copies + profile
+
+
+def _digests() -> tuple[str, str]:
+    return cache_key.engine_digest(), RUNTIME.key()["profile_meaning"]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: text + "\n# a comment at the end\n",
+        lambda text: text.replace("\n\n\n", "\n\n\n\n", 1),
+        lambda text: re.sub(r'^(""")', r"\1The words of a docstring changed. ", text, count=1, flags=re.M),
+    ],
+    ids=["comment", "blank line", "docstring"],
+)
+def test_a_comment_layout_or_docstring_edit_of_the_keyed_code_reruns_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[str], str]
+) -> None:
+    copies = _copies(tmp_path, monkeypatch)
+    before = _digests()
     for copy in copies:
-        copy.write_bytes(copy.read_bytes() + b"\n")
-        assert cache_key.engine_digest() != before, copy.name
-        before = cache_key.engine_digest()
-    assert worker.run_snippet is execution.run_snippet  # the worker runs snippets only through the hashed code
+        edited = edit(copy.read_text(encoding="utf-8"))
+        assert edited != copy.read_text(encoding="utf-8"), copy.name
+        copy.write_text(edited, encoding="utf-8")
+        assert _digests() == before, copy.name
+
+
+def test_a_change_of_what_the_keyed_code_does_reruns_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies = _copies(tmp_path, monkeypatch)
+    for copy in copies:
+        before = _digests()
+        copy.write_text(copy.read_text(encoding="utf-8") + "\nCHANGED = 1\n", encoding="utf-8")
+        assert _digests() != before, copy.name

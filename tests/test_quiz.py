@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from livenotes import SnippetError
-from livenotes._internal.quiz import answer_key, load_quiz, render_html
-from tests.conftest import ROOT, mkdocs
+from livenotes._internal.directives.quiz import answer_key, load_quiz, render_html
+from tests.conftest import ROOT, SITE, mkdocs
 from tests.sites import make_site
 
 QUIZ = ROOT / "quizzes" / "chapter1.yml"
@@ -174,6 +174,6 @@ def test_backticks_show_as_code_and_markup_stays_text(tmp_path: Path) -> None:
         tmp_path, "- question: 'Is `Ġto` <b>bold</b>?'\n  choices: [a, b]\n  answer: 0\n  explanation: '`x` & y'\n"
     )
     quiz = load_quiz(root, "q.yml")
-    page = render_html(quiz, answer_key(quiz, lambda snippet, where: ""))
+    page = render_html(quiz, answer_key(quiz, lambda snippet, where: ""), SITE.texts)
     assert "Is <code>Ġto</code> &lt;b&gt;bold&lt;/b&gt;?" in page
     assert "<p><code>x</code> &amp; y</p>" in page

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import Traffic
+from tests.browsing import Traffic, open_tab
 from tests.conftest import ROOT
 from tests.search_queries import MIXED, all_queries, material_search
 
@@ -18,12 +18,9 @@ SHOTS = ROOT / "test-results"
 
 @pytest.fixture(scope="module")
 def search_tab(browser: object, site_url: str) -> Iterator[tuple[object, Traffic]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # type: ignore[attr-defined]
-    tab = context.new_page()
-    traffic = Traffic(tab, site_url)
-    tab.goto(f"{site_url}/", wait_until="networkidle")
-    yield tab, traffic
-    context.close()
+    with open_tab(browser, site_url) as (tab, traffic):
+        tab.goto(f"{site_url}/", wait_until="networkidle")
+        yield tab, traffic
 
 
 def test_every_term_and_heading_is_found_among_the_first_three_results(

@@ -211,8 +211,9 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
             "after.py": "# livenotes: needs=slow.py\nprint('あと')\n",
         },
         {"quick.txt": "すぐ\n", "slow.txt": "やっと\n", "after.txt": "あと\n"},
+        serve_wait=0,
     )
-    with _serving(site, LIVENOTES_SERVE_WAIT="0") as url:
+    with _serving(site) as url:
         first = _fetch_until(url, "livenotes-pending", 60)
         assert "実行中…" in first and "<code>やっと" not in first
         # the quick one may already be there
@@ -226,18 +227,14 @@ def test_serve_renders_at_once_and_the_page_fills_in_when_the_output_arrives(tmp
         )
 
 
-_NOTEBOOK_PAGES = "extra:\n  livenotes:\n    notebooks: true\n"
-
-
 def _site_with_a_notebook(tmp_path: Path) -> Path:
     site = make_site(
         tmp_path,
         '# p\n\nある文。\n\n{% run "a.py" %}\n\n## 二つ目\n\n{% run "b.py" %}\n',
         {"a.py": "print('ノートにも出る')\n", "b.py": "x = 1  # `code`\nprint(x + 1)\n"},
         {"a.txt": "ノートにも出る\n", "b.txt": "2\n"},
+        notebooks=True,
     )
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + _NOTEBOOK_PAGES, encoding="utf-8")
     return site
 
 

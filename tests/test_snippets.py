@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from livenotes import Engine, Project, parse_page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SITE
 
 SNIPPETS = Project(ROOT).all_snippets()
 
@@ -20,7 +20,7 @@ def test_every_snippet_is_embedded_in_a_page() -> None:
     embedded = {
         name
         for page in (ROOT / "docs").rglob("*.md")
-        for name in parse_page(page.name, page.read_text("utf-8")).snippets
+        for name in parse_page(page.name, page.read_text("utf-8"), SITE.registry).snippets
     }
     assert set(SNIPPETS) <= embedded, f"not on any page: {sorted(set(SNIPPETS) - embedded)}"
 

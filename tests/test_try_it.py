@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.browsing import open_tab
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -151,12 +152,9 @@ def test_a_model_that_fails_to_load_says_which_file(tab: tuple, site_url: str) -
 
 
 def test_without_webassembly_the_box_says_so(browser: Any, site_url: str) -> None:
-    context = browser.new_context(locale="ja-JP")
-    context.add_init_script("delete window.WebAssembly")
-    page = context.new_page()
-    page.goto(f"{site_url}/feature-extraction/", wait_until="networkidle")
-    box = page.locator(".try-it").first
-    assert box.get_attribute("data-state") == "unsupported"
-    assert "WebAssembly を使えない" in box.locator(".try-it__status").inner_text()
-    assert box.locator(".try-it__run").is_disabled()
-    context.close()
+    with open_tab(browser, site_url, init_script="delete window.WebAssembly") as (page, _traffic):
+        page.goto(f"{site_url}/feature-extraction/", wait_until="networkidle")
+        box = page.locator(".try-it").first
+        assert box.get_attribute("data-state") == "unsupported"
+        assert "WebAssembly を使えない" in box.locator(".try-it__status").inner_text()
+        assert box.locator(".try-it__run").is_disabled()

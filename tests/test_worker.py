@@ -9,7 +9,7 @@ import pytest
 
 from livenotes import Engine, Evaluation
 from livenotes._internal.render import output_html
-from tests.conftest import Scratch
+from tests.conftest import RUNTIME, SITE, Scratch
 
 GOOD = "print('still here')\n"
 
@@ -67,7 +67,7 @@ def test_html_and_ansi_in_output_are_escaped_and_stripped(scratch: Scratch) -> N
     result = scratch.run(
         "print('<script>alert(1)</script> \\x1b[31mred\\x1b[0m & <b>bold</b>')\n'<img src=x onerror=alert(1)>'\n"
     )
-    html = output_html(Evaluation(result, None))
+    html = output_html(Evaluation(result, None), texts=SITE.texts)
     assert "<script>" not in html and "<b>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; red &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert "\x1b" not in html
@@ -87,7 +87,7 @@ def test_figures_become_png_images(scratch: Scratch) -> None:
     (figure,) = result.figures
     assert 100 < figure.width <= 200 and 75 < figure.height <= 150  # cropped to what was drawn
     assert result.text().endswith(f"[figure 1: {figure.width}x{figure.height} png]\n")
-    assert '<img src="data:image/png;base64,' in output_html(Evaluation(result, None))
+    assert '<img src="data:image/png;base64,' in output_html(Evaluation(result, None), texts=SITE.texts)
 
 
 def test_a_figures_alt_text_is_its_own_title(scratch: Scratch) -> None:
@@ -97,8 +97,8 @@ def test_a_figures_alt_text_is_its_own_title(scratch: Scratch) -> None:
         "fig = plt.figure()\nfig.suptitle('全体の題')\nfig.add_subplot().set_title('部分')\nplt.show()\n"
         "plt.figure()\nplt.show()\n"
     )
-    assert [figure.title for figure in result.figures] == ["左 <1>、右", "全体の題", ""]
-    html = output_html(Evaluation(result, None))
+    assert [figure.title("、") for figure in result.figures] == ["左 <1>、右", "全体の題", ""]
+    html = output_html(Evaluation(result, None), texts=SITE.texts)
     assert 'alt="左 &lt;1&gt;、右(snippets/' in html
     assert re.search(r'alt="snippets/[^"]+ の図 3"', html), "a figure without a title says where it comes from"
 
@@ -120,16 +120,16 @@ def test_stderr_lines_are_forwarded_as_progress_while_the_snippet_runs(
 
 
 def test_the_worker_computes_with_the_pinned_instruction_set(scratch: Scratch) -> None:
-    from livenotes._internal.runtime import Runtime
-
     result = scratch.run("import torch\nprint(torch.backends.cpu.get_cpu_capability())\n")
     assert result.ok, result.failure
-    if Runtime().pinned:  # x86: AVX2 whatever the machine has, so approved outputs hold on every machine
+    if RUNTIME.pinned:  # x86: AVX2 whatever the machine has, so approved outputs hold on every machine
         assert result.stdout == "AVX2\n"
 
 
 def test_a_worker_imports_torch_only_for_a_snippet_that_needs_more_than_the_standard_library(scratch: Scratch) -> None:
-    engine = Engine(scratch.project, lanes=1)  # a worker of its own: the session's may have imported torch already
+    engine = Engine(
+        scratch.project, lanes=1, runtime=RUNTIME
+    )  # a worker of its own: the session's may have imported torch already
     try:
         engine.begin_build()
         plain = scratch.write("import sys\nprint(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n")

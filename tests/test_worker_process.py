@@ -15,7 +15,7 @@ import pytest
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.project import Project
 from livenotes._internal.protocol import Request
-from livenotes._internal.runtime import Runtime, x86
+from livenotes._internal.runtime import PLAIN_PROFILE, Runtime, x86
 from livenotes._internal.snippet import load_snippet, parse_options
 from livenotes._internal.worker_client import WorkerClient
 from tests.conftest import Scratch
@@ -80,7 +80,10 @@ def test_a_worker_whose_parent_is_already_gone_exits_at_once(tmp_path: Path) -> 
     # the parent died between fork and prctl(PR_SET_PDEATHSIG): the signal would never come
     read_fd, write_fd = os.pipe()
     done = subprocess.run(
-        [sys.executable, "-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", "1"],
+        [
+            *(sys.executable, "-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", "1"),
+            *("--profile", PLAIN_PROFILE),
+        ],
         stdin=subprocess.PIPE,
         capture_output=True,
         pass_fds=(write_fd,),

@@ -41,6 +41,15 @@ class ResultCache:
         result.cached = True
         return result
 
+    def latest(self, snippet: str) -> Result | None:
+        """The most recently written entry of a snippet, whatever its key (``explain`` compares with it)."""
+        entries = sorted(self.folder.glob(f"{_slug(snippet)}--*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in entries:
+            result = self.get(snippet, path.stem.split("--", 1)[1])
+            if result is not None:
+                return result
+        return None
+
     def put(self, result: Result) -> None:
         data = json.dumps(result.to_json(), ensure_ascii=False).encode()
         write_atomic(self._path(result.snippet, result.key), data)

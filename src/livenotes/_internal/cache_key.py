@@ -1,10 +1,9 @@
 """Content-addressed keys: a snippet's key changes when anything that can change its output does.
 
-The key covers the snippet's text, the keys of the snippets it needs, the versions of Python and of
-every installed distribution it imports (with their dependencies), the hashes of the checkpoints
-and data files it names, the engine's own execution code, and the runtime it executes in (CPU
-architecture, thread count, the worker's environment: ``Runtime.key``). Nothing here imports
-torch or transformers.
+The key covers what the snippet's code means (meaning.py: comments and layout aside), the keys of the snippets
+it needs, the versions of Python and of every installed distribution it imports (with their dependencies), the
+hashes of the checkpoints and data files it names, what the engine's execution code means, and the runtime it
+executes in (CPU architecture, thread count, the worker's environment, the site's profile: ``Runtime.key``).
 """
 
 from __future__ import annotations
@@ -24,23 +23,21 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from .atomic import write_atomic
 from .filehashes import FileHashes
+from .meaning import digest_of_files, meaning
 from .project import Project
 from .runtime import Runtime
 from .snippet import Snippet
 
-# Bump when the meaning of a cached result changes in a way the code hash below cannot see.
-CACHE_FORMAT = 1
-# how a snippet runs in the worker (not how the worker process is managed: that changes no output)
-WORKER_SOURCES = tuple(Path(__file__).with_name(name) for name in ("execution.py", "checkpoint_guard.py"))
-_IMPLIED = {"transformers": ("torch",), "sentence-transformers": ("torch",)}
+# Bump when the meaning of a cached result changes in a way the digests below cannot see.
+CACHE_FORMAT = 2
+# how a snippet runs in the worker (not how the worker process is managed: that changes no output); the site's
+# runtime profile adds its own files (Runtime.key)
+WORKER_SOURCES = (Path(__file__).with_name("execution.py"),)
 
 
 def engine_digest() -> str:
-    """The digest of the code that runs snippets (``WORKER_SOURCES``), in every key."""
-    digest = hashlib.sha256()
-    for source in WORKER_SOURCES:
-        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """What the engine's code that runs snippets means (``WORKER_SOURCES``; comments and docstrings aside)."""
+    return digest_of_files(WORKER_SOURCES)
 
 
 @cache
@@ -72,11 +69,14 @@ def _requirements(dist: str) -> tuple[str, ...]:
 
 
 def library_versions(
-    modules: frozenset[str] | set[str], distributions: dict[str, list[str]] | None = None
+    modules: frozenset[str] | set[str],
+    distributions: dict[str, list[str]] | None = None,
+    implied: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, str]:
     """Versions of the distributions that provide ``modules``, and of everything they require.
 
-    ``distributions``: module → providing distributions, when the caller remembers it (else it is read).
+    ``distributions``: module → providing distributions, when the caller remembers it (else it is read);
+    ``implied``: what a distribution runs on without declaring it (the site's profile says: transformers → torch).
     """
     providers = distributions if distributions is not None else distributions_of_module()
     pending = [
@@ -85,8 +85,7 @@ def library_versions(
         if module not in sys.stdlib_module_names
         for dist in providers.get(module, [])
     ]
-    # transformers declares no hard dependency on the framework it runs on here
-    pending += [backend for dist in list(pending) for backend in _IMPLIED.get(dist, ())]
+    pending += [backend for dist in list(pending) for backend in (implied or {}).get(dist, ())]
     versions: dict[str, str] = {}
     while pending:
         dist = pending.pop()
@@ -119,9 +118,10 @@ class VersionBook:
     a warm build must not pay it.
     """
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, implied: dict[str, tuple[str, ...]] | None = None) -> None:
         self._store = store
-        self._fingerprint = _environment_fingerprint()
+        self._implied = implied or {}
+        self._fingerprint = _environment_fingerprint() + json.dumps(self._implied, sort_keys=True)
         try:
             data = json.loads(store.read_text())
             if data.get("fingerprint") != self._fingerprint:
@@ -143,7 +143,7 @@ class VersionBook:
     def versions(self, modules: frozenset[str] | set[str]) -> dict[str, str]:
         wanted = ",".join(sorted(modules))
         if wanted not in self._known:
-            self._known[wanted] = library_versions(modules, self.distributions())
+            self._known[wanted] = library_versions(modules, self.distributions(), self._implied)
             self._dirty = True
         return self._known[wanted]
 
@@ -154,13 +154,21 @@ class VersionBook:
             self._dirty = False
 
 
+def code_digest(snippet: Snippet) -> str:
+    """What a snippet's code means (comments and layout aside; its docstring counts: it may print it)."""
+    return hashlib.sha256(meaning(snippet.text, filename=str(snippet.path)).encode()).hexdigest()
+
+
 class KeyMaker:
+    """Keys of snippets, from what they mean and what they read, in the runtime they execute in."""
+
     def __init__(self, project: Project, hashes: FileHashes, runtime: Runtime | None = None) -> None:
         self.project = project
         self.hashes = hashes
-        self.book = VersionBook(project.cache / "libraries.json")
+        self.runtime = runtime or Runtime()
+        self.book = VersionBook(project.cache / "libraries.json", self.runtime.module.IMPLIED)
         self._engine = engine_digest()
-        self._runtime = (runtime or Runtime()).key()
+        self._runtime = self.runtime.key()
 
     def input_fingerprint(self, name: str, made_by: str | None) -> str:
         """A checkpoint made by a snippet is identified by that snippet's key; anything else by its files."""
@@ -173,8 +181,9 @@ class KeyMaker:
 
     def key(
         self, snippet: Snippet, needed_keys: dict[str, str], inputs: dict[str, str | None]
-    ) -> tuple[str, dict[str, Any]]:
-        """The cache key and the provenance shown with the output; ``inputs`` maps a path to its maker's key."""
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """The cache key, the provenance shown with the output, and the material the key is the digest of (kept
+        with the result: ``explain`` compares it with today's). ``inputs`` maps a path to its maker's key."""
         modules = snippet.imported_modules
         fingerprints = {name: self.input_fingerprint(name, made_by) for name, made_by in inputs.items()}
         provenance: dict[str, Any] = {
@@ -187,12 +196,15 @@ class KeyMaker:
             "engine": self._engine,
             "runtime": self._runtime,
             "snippet": snippet.name,
-            "text": snippet.text,
+            "code": code_digest(snippet),
+            # the one header option that changes what runs (the checkpoint guard's); needs and produces are the
+            # graph's, timeout and memory change no output
+            "random_init": snippet.options.random_init,
             "needs": needed_keys,
             **provenance,
         }
         digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-        return digest, provenance
+        return digest, provenance, material
 
     def save(self) -> None:
         self.hashes.save()

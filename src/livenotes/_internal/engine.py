@@ -80,7 +80,7 @@ class Engine:
         self.cache = ResultCache(project.cache)
         self.runtime = runtime or Runtime()
         self.keys = KeyMaker(project, FileHashes(project.cache / "filehashes.json"), self.runtime)
-        self.lanes = default_lanes() if lanes is None else max(1, lanes)
+        self.lanes = default_lanes() if not lanes else max(1, lanes)
         self.worker = self.new_worker()
         self.lane_starts = 0  # workers started by extra lanes (lanes.py), for the report
         self.begin_build()
@@ -95,6 +95,7 @@ class Engine:
         """Forget what the previous build computed (``mkdocs serve`` keeps this object between builds)."""
         self._evaluations: dict[str, Evaluation] = {}
         self._keys: dict[str, tuple[str, dict]] = {}
+        self._materials: dict[str, dict] = {}
         self._snippets: dict[str, Snippet] = {}
         self.graph = SnippetGraph(self.project, self.snippet)
 
@@ -144,8 +145,14 @@ class Engine:
                 needed = {need: self._keys[self.snippet(need).name][0] for need in self.graph.needs(s)}
                 # what it reads: made by another snippet (known by that one's key) or to be hashed (None)
                 inputs = {path: self._keys[maker][0] if maker else None for path, maker in self.graph.inputs(s).items()}
-                self._keys[s.name] = self.keys.key(s, needed, inputs)
+                digest, provenance, self._materials[s.name] = self.keys.key(s, needed, inputs)
+                self._keys[s.name] = digest, provenance
         return self._keys[snippet.name]
+
+    def material_of(self, name: str) -> dict:
+        """What the snippet's key is the digest of (``explain`` compares it with a cached result's)."""
+        self.key_of(name)
+        return self._materials[self.snippet(name).name]
 
     # -- evaluating ----------------------------------------------------------------------------
     def evaluate(self, name: str, where: str | None = None) -> Evaluation:
@@ -166,7 +173,7 @@ class Engine:
 
     def lookup(self, name: str, where: str | None = None) -> Evaluation | None:
         """The evaluation when it needs no execution: made in this build, cached with its products and its needs
-        standing, or a snippet that cannot be embedded at all; else None (``mkdocs serve`` shows 「実行中…」)."""
+        standing, or a snippet that cannot be embedded at all; else None (``mkdocs serve`` shows it as pending)."""
         try:
             snippet = self.snippet(name, where)
             key, _ = self.key_of(snippet.name)
@@ -227,7 +234,7 @@ class Engine:
         if not self.use_cache:
             return None
         cached = self.cache.get(snippet.name, key)
-        if cached is not None and not self._products_present(snippet, key):
+        if cached is not None and not self.products_present(snippet, key):
             return None  # the result is known but the checkpoint it wrote is gone or older: make it again
         return cached
 
@@ -242,7 +249,8 @@ class Engine:
                 self.cache.put(result)
         return result
 
-    def _products_present(self, snippet: Snippet, key: str) -> bool:
+    def products_present(self, snippet: Snippet, key: str) -> bool:
+        """The folders the snippet declares are there, stamped by the run of this key."""
         for folder in snippet.options.produces:
             stamp = self.project.root / folder / PRODUCT_STAMP
             if not stamp.is_file() or stamp.read_text().strip() != key:
@@ -305,6 +313,7 @@ class Engine:
         return Result(
             snippet=snippet.name,
             key=key,
+            material=self._materials[snippet.name],
             stdout=reply.stdout,
             display=reply.display,
             stderr=reply.stderr,

@@ -1,9 +1,9 @@
-"""How a snippet runs inside the worker, i.e. everything that decides its output.
+"""How a snippet runs inside the worker, i.e. everything of the engine's that decides its output.
 
-Seeding, stdout/stderr capture, the trailing expression's display,
-figures and how a failure is told; the checkpoint guard is ``checkpoint_guard.py``. These two files (not the
-process management in worker.py) are part of every cache key: change how snippets run and every result is
-recomputed.
+Seeding, stdout/stderr capture, the trailing expression's display, figures and how a failure is told; what the
+site's snippets share (their libraries, their guard) is the site's runtime profile (runtime.py). What this file and
+the profile mean (not the process management in worker.py) is part of every cache key: change how snippets run and
+every result is recomputed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import ast
 import base64
 import builtins
 import faulthandler
+import importlib
 import io
 import os
 import random
@@ -22,67 +23,63 @@ import tempfile
 import threading
 import time
 import traceback
-import warnings
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from . import checkpoint_guard
 from .errors import SnippetError
 from .protocol import Reply, Request
 from .results import Figure
-from .runtime import threads
+from .runtime import PLAIN_PROFILE, Profile
 
 MAX_OUTPUT_CHARS = 200_000
 PROGRESS_INTERVAL = 0.5  # seconds between looks at a running snippet's stderr
 
 
-class _State:
-    """Whether ``prepare`` ran in this worker."""
+class _Worker:
+    """This worker's runtime profile (``use_profile``) and whether ``prepare`` ran."""
 
+    profile: Profile | None = None
     prepared = False
 
 
-def prepare() -> None:
-    """Import and configure what the snippets share, once per worker (the slow part of starting one).
+def use_profile(name: str) -> None:
+    """The site's runtime profile, imported once when the worker starts (cheap: no numeric library yet)."""
+    loaded: Any = importlib.import_module(name)
+    _Worker.profile = loaded
 
-    The client asks for it before the first snippet that imports anything beyond the standard library.
+
+def _profile() -> Profile:
+    if _Worker.profile is None:
+        use_profile(PLAIN_PROFILE)
+    assert _Worker.profile is not None
+    return _Worker.profile
+
+
+def prepare(threads: int) -> None:
+    """Import and configure what the snippets share, once per worker (the slow part of starting one): the
+    profile's business. The client asks for it before the first snippet that imports more than the standard library.
     """
-    if _State.prepared:
+    if _Worker.prepared:
         return
-    _State.prepared = True
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import torch
-    import transformers
-
-    torch.set_num_threads(threads())
-    transformers.logging.disable_progress_bar()
-    warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")  # plt.show() under Agg
-    checkpoint_guard.install()
+    _Worker.prepared = True
+    _profile().prepare(threads)
 
 
 def _seed_everything() -> None:
     random.seed(0)
-    # numpy and torch once imported: ``prepare`` imports them before any snippet that imports more than the
-    # standard library, and a snippet that imports only the standard library cannot reach them
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed(0)
-    if "torch" in sys.modules:
-        sys.modules["torch"].manual_seed(0)
+    _profile().seed()  # the libraries the profile prepared (numpy, torch) seed themselves there
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def _title(figure: Any) -> str:
-    """The figure's own words for what it shows: its suptitle, else the titles of its axes (a grid's first few)."""
+def _titles(figure: Any) -> list[str]:
+    """The figure's own words for what it shows: its suptitle, else the titles of its axes."""
     suptitle = figure.get_suptitle()
     if suptitle:
-        return str(suptitle)
-    titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
-    return "、".join(titles[:4]) + ("…" if len(titles) > 4 else "")
+        return [str(suptitle)]
+    return [ax.get_title() for ax in figure.axes if ax.get_title()]
 
 
 def _collect_figures() -> list[Figure]:
@@ -97,7 +94,7 @@ def _collect_figures() -> list[Figure]:
         figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         png = buffer.getvalue()
         width, height = _png_size(png)
-        figures.append(Figure(base64.b64encode(png).decode(), width, height, _title(figure)))
+        figures.append(Figure(base64.b64encode(png).decode(), width, height, _titles(figure)))
     plt.close("all")
     return figures
 
@@ -157,7 +154,7 @@ def _forward_progress(captured: int, progress: Callable[[str], None], done: thre
 def run_snippet(request: Request, diagnostics: TextIO, progress: Callable[[str], None]) -> Reply:
     """Run one snippet in this process; ``progress`` gets each stderr line while it runs (from another thread)."""
     path, display_path, text = request.path, request.display_path, request.text
-    loads = checkpoint_guard.begin_snippet(random_init=request.random_init, forget=request.forget_loads)
+    loads = _profile().begin_snippet(random_init=request.random_init, forget=request.forget_loads)
     _seed_everything()
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": path, "__builtins__": builtins}
     failure: SnippetError | None = None

@@ -40,15 +40,17 @@ _SKIPPED_TAGS = {
     "h6",
     "button",
 }
-# outputs, diagrams, a code block's file name, and notebook cells (their code and outputs are not prose); the
-# 「手元で動かすには」 box (downloads.BOX_CLASS), closed on the page: a term linked first there has no link in the prose
+# an element a directive marks so (a box that starts closed, say: a term linked first there would have no link in
+# the prose)
+NO_GLOSSARY = "livenotes-no-glossary"
+# outputs, diagrams, a code block's file name, and notebook cells (their code and outputs are not prose)
 _SKIPPED_CLASSES = {
+    NO_GLOSSARY,
     "livenotes-output",
     "livenotes-provenance",
     "livenotes-failure",
     "livenotes-drift",
     "livenotes-notebook-links",
-    "livenotes-run-locally",
     "mermaid",
     "filename",
     "jp-CodeCell",
@@ -80,7 +82,7 @@ def read_glossary(path: Path, display: str = "docs/glossary.md") -> list[Term]:
         forms = _MATCH.search(heading.group("attrs")) if heading else None
         if not (heading and anchor and forms and forms.group("forms").strip(", ")):
             raise SnippetError(
-                'a term heading needs an id and forms to match: ## 用語(term) {#id data-match="用語, term"}',
+                'a term heading needs an id and forms to match: ## term (alias) {#id data-match="term, alias"}',
                 location(display, number),
             )
         paragraph = []

@@ -29,31 +29,41 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .errors import SnippetError
+from .graph import SnippetGraph
+from .snippet import Snippet
+from .worker_client import WorkerClient
 
-if TYPE_CHECKING:
-    from .engine import Engine, Evaluation
-    from .worker_client import WorkerClient
-
-LANES_VARIABLE = "LIVENOTES_LANES"
 SIDE_BY_SIDE_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 LANE_STOP_WAIT = 5.0  # seconds for a lane to see its killed worker and clean up after Ctrl-C
 
 
 def default_lanes() -> int:
-    """``LIVENOTES_LANES``, else 2 on a machine with two cores or more (more lanes: no measured gain)."""
-    value = os.environ.get(LANES_VARIABLE)
-    if value:
-        return max(1, int(value))
+    """2 on a machine with two cores or more (more lanes: no measured gain), else 1."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+class Evaluator(Protocol):
+    """What the lanes need of the engine (engine.Engine is one): this module never imports it."""
+
+    graph: SnippetGraph
+    worker: WorkerClient
+    lanes: int
+    lane_starts: int
+
+    def snippet(self, name: str) -> Snippet: ...
+    def key_of(self, name: str) -> tuple[str, dict]: ...
+    def evaluate(self, name: str) -> Any: ...
+    def evaluate_on(self, worker: WorkerClient, name: str) -> Any: ...
+    def new_worker(self) -> WorkerClient: ...
 
 
 class _Board:
     """What is left to evaluate, what runs and what is done; every lane looks at it under one lock."""
 
-    def __init__(self, engine: Engine, order: list[str], made: Callable[[Evaluation], None]) -> None:
+    def __init__(self, engine: Evaluator, order: list[str], made: Callable[[Any], None]) -> None:
         self.engine = engine
         self.made = made
         self.lock = threading.Condition()
@@ -104,7 +114,7 @@ class _Board:
                 self.lock.wait(1.0)
             return None
 
-    def finish(self, name: str, evaluation: Evaluation) -> None:
+    def finish(self, name: str, evaluation: Any) -> None:
         with self.lock:
             self.running.discard(name)
             self.finished.add(name)
@@ -113,7 +123,7 @@ class _Board:
             self.lock.notify_all()
 
 
-def evaluate_in_lanes(engine: Engine, order: list[str], made: Callable[[Evaluation], None]) -> None:
+def evaluate_in_lanes(engine: Evaluator, order: list[str], made: Callable[[Any], None]) -> None:
     """Evaluate ``order`` (dependency-ordered) in ``engine.lanes`` lanes, handing each evaluation to ``made``."""
     board = _Board(engine, order, made)
     workers = [engine.new_worker() for _ in range(engine.lanes - 1)]

@@ -12,12 +12,12 @@ import json
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from .cache_key import canonical_name, distributions_of_module, library_versions
-from .directives import Page
+from .directives import Page, Registry
 from .downloads import top_folder
 from .engine import Evaluation
 from .errors import SnippetError
@@ -26,16 +26,22 @@ from .project import Project
 from .results import Result
 from .runtime import Runtime
 from .snippet import Snippet
+from .texts import Texts
 
 
 @dataclass(frozen=True)
 class SetupRequest:
-    """What the site is told when it writes a notebook's first cells."""
+    """What the site is told when it writes a notebook's first cells (all of them: fetching what the page reads,
+    installing the libraries, starting each cell as the build starts a snippet)."""
 
     page: str  # the page's name as the site's addresses have it (``chapter-1-4``)
     inputs: dict[str, str | None]  # paths the notebook's snippets read → the snippet that makes each (None: a file)
     site_url: str | None  # where the site (and its downloads/) is published
     fetch_wheel: str | None  # the reader's fetch command under downloads/ (None: this build publishes no bundle)
+    pins: dict[str, str]  # distribution → the version this build ran, for what the notebook's snippets import
+    modules: frozenset[str]  # the top-level modules the notebook's snippets import
+    pinned_env: dict[str, str]  # the variables that chose the build's kernels (the runtime profile's)
+    threads: int  # the build's thread count
 
     @property
     def folders(self) -> list[str]:
@@ -63,6 +69,9 @@ class NotebookSource:
     # the build's download bundle (downloads.py): the site's setup fetches what recipes make, so a chapter's
     # notebook does not retrain it (the workshop's notebook, whose page shows the recipes, does)
     fetch_wheel: str | None = None
+    registry: Registry = field(default_factory=dict)  # the site's directives: which become cells
+    texts: Texts = field(default_factory=Texts)
+    runtime: Runtime = field(default_factory=Runtime)  # the build's: its kernels and threads, what it implies
 
 
 FOLDER = "notebooks"  # where the generated notebooks live on the site
@@ -72,34 +81,6 @@ _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*
 # an empty element with data- attributes is a placeholder a page script fills in (a widget): nothing in a notebook
 _WIDGET = re.compile(r"^\s*<(?P<tag>div|span)\b[^>]*\bdata-[\w-]+=[^>]*>\s*</(?P=tag)>\s*$")
 _MD_LINK = re.compile(r"\]\((?P<target>(?![a-z]+:|#)[^)\s]+?\.md)(?P<anchor>#[^)\s]*)?\)")
-# the worker starts every snippet from these seeds and settings; the notebook does the same
-_LIKE_THE_BUILD = """\
-import os
-
-# ビルドと同じ命令セットで計算する(CPU によって小数の最後の桁が変わり、学習ではそれが結果の違いになる)。
-# torch を import する前でないと効かない
-os.environ.update({reproducible_env})
-
-import random
-
-import numpy
-import torch
-import transformers
-from IPython import get_ipython
-
-torch.set_num_threads(2)  # ビルドと同じスレッド数
-transformers.logging.disable_progress_bar()
-
-
-def start_like_the_build(*_):
-    # ビルドは例ごとに乱数の種を 0 にしてから実行する。ノートでもセルごとに同じことをする
-    random.seed(0)
-    numpy.random.seed(0)
-    torch.manual_seed(0)
-
-
-get_ipython().events.register("pre_run_cell", start_like_the_build)
-""".replace("{reproducible_env}", repr(Runtime().pinned))
 
 
 @dataclass(frozen=True)
@@ -147,20 +128,14 @@ def build_notebook(page: Page, source: NotebookSource, links: Links) -> dict:
     # with a download bundle the setup fetches what the recipes make; without one, the notebook runs them first
     ordered = [] if source.fetch_wheel is not None else source.graph.order(s.name for s in on_page)
     recipes = [source.snippet(name) for name in ordered if name not in shown]
-    cells: list[Any] = [_markdown_cell(_title(page, links))]
+    cells: list[Any] = [_markdown_cell(_title(page, links, source.texts))]
     cells += _setup_cells(source, page_uri.removesuffix(".md"), [*recipes, *on_page], links)
     if recipes:
-        cells.append(
-            _markdown_cell(
-                "## このノートが読むチェックポイントを作る\n\n"
-                "ページの例が読むチェックポイントは、モデル工房のレシピが作ります。"
-                "ここで順に実行します(このビルドでの所要時間を各セルの前に書きました)。"
-            )
-        )
+        cells.append(_markdown_cell(source.texts.notebook_recipes))
         for snippet in recipes:
             cells += _snippet_cells(source, snippet, announce=True)
-    for prose, directive in page.chunks():
-        text = _prose(_without_title(prose), page_uri, links)
+    for prose, directive in page.chunks(source.registry):
+        text = _prose(_without_title(prose), page_uri, links, source.texts)
         if text:
             cells.append(_markdown_cell(text))
         if directive is not None:
@@ -230,17 +205,13 @@ def _code_cell(text: str, metadata: dict) -> dict:
 
 
 # -- cells ---------------------------------------------------------------------------------------
-def _title(page: Page, links: Links) -> str:
+def _title(page: Page, links: Links, texts: Texts) -> str:
     page_uri = page.path.removeprefix("docs/")
     heading = next((line for line in page.body.splitlines() if line.startswith("# ")), f"# {page_uri}")
-    lines = [_strip_attrs(heading), ""]
-    lines.append(
-        "このノートブックはサイトのビルドが `" + page.path + "` と `snippets/` から生成したものです"
-        "(手で編集しません)。コードセルはスニペットのファイルそのまま、出力はそのビルドで実行した結果です。"
-    )
+    lines = [_strip_attrs(heading), "", texts.notebook_title_note.format(page=page.path)]
     address = links.page(page_uri)
     if address:
-        lines += ["", f"サイトのページ: <{address}>"]
+        lines += ["", texts.notebook_site_page.format(address=address)]
     return "\n".join(lines)
 
 
@@ -249,58 +220,27 @@ def _without_title(prose: str) -> str:
 
 
 def _setup_cells(source: NotebookSource, page: str, snippets: list[Snippet], links: Links) -> list[Any]:
+    """The site's first cells: what it fetches, what it installs, how each cell starts (the engine asks them)."""
+    if source.site_setup is None:
+        return []
     here = {s.name for s in snippets}
     inputs = {path: source.graph.maker_of(path) for s in snippets for path in referenced_inputs(source.project, s)}
     inputs = {path: maker for path, maker in inputs.items() if maker not in here}  # what the notebook makes itself
-    cells: list[Any] = []
-    if source.site_setup:
-        request = SetupRequest(page, dict(sorted(inputs.items())), links.site_url, source.fetch_wheel)
-        for kind, text in source.site_setup(request):
-            cells.append(_markdown_cell(text) if kind == "markdown" else _setup_code(text))
-    pins = _pins((m for s in snippets for m in s.imported_modules), source.distributions(), source.versions)
-    cells.append(_setup_code(_INSTALL.replace("{pins}", json.dumps(pins, indent=4))))
-    if any("torch" in s.imported_modules for s in snippets):
-        cells.append(_setup_code("# ビルドと同じ条件で各セルを始める\n" + _LIKE_THE_BUILD))
-    return cells
-
-
-# what a notebook installs: a library that is missing or of an older series than the build's (transformers 4 where
-# the page used 5). Another version of the same series stays (Colab's own torch: replacing it would download
-# gigabytes), and the cell says that the last digits of some numbers may then differ from the page
-_INSTALL = """\
-# このノートの出力を作ったライブラリの版。入っていないものと、系列(メジャー版。0.x は 0.x まで)が古いものだけを入れる。
-# 同じ系列の別の版(Colab の torch など)はそのまま使う。そのときは数値の最後の桁がページと違うことがある
-import subprocess
-import sys
-from importlib.metadata import PackageNotFoundError, version
-
-pins = {pins}
-
-
-def installed(name):
-    try:
-        return version(name).split("+")[0]  # 2.13.0+cpu is the CPU build of 2.13.0
-    except PackageNotFoundError:
-        return None
-
-
-def series(number):
-    parts = [int(part) for part in number.split(".")[:2] if part.isdigit()]
-    return tuple(parts[:2] if parts and parts[0] == 0 else parts[:1])
-
-
-missing = [
-    f"{name}=={want}"
-    for name, want in pins.items()
-    if installed(name) is None or series(installed(name)) < series(want)
-]
-if missing:
-    subprocess.run([sys.executable, "-m", "pip", "install", *missing], check=True)
-print("ライブラリ:", ", ".join(f"{name} {installed(name)}" for name in pins))
-other = [f"{name} {installed(name)}(ページは {want})" for name, want in pins.items() if installed(name) != want]
-if other:
-    print("ページと版が違うもの(数値の最後の桁が違うことがある):", ", ".join(other))
-"""
+    modules = frozenset(m for s in snippets for m in s.imported_modules)
+    pins = _pins(modules, source.distributions(), source.versions, source.runtime.module.IMPLIED)
+    request = SetupRequest(
+        page,
+        dict(sorted(inputs.items())),
+        links.site_url,
+        source.fetch_wheel,
+        pins,
+        modules,
+        source.runtime.pinned,
+        source.runtime.threads,
+    )
+    return [
+        _markdown_cell(text) if kind == "markdown" else _setup_code(text) for kind, text in source.site_setup(request)
+    ]
 
 
 def _setup_code(source: str) -> Any:
@@ -312,7 +252,7 @@ def _snippet_cells(source: NotebookSource, snippet: Snippet, *, announce: bool) 
     result = evaluation.result if evaluation else None
     cells: list[Any] = []
     if announce:
-        took = f"(このビルドで {result.duration:.0f} 秒)" if result and result.duration else ""
+        took = source.texts.notebook_recipe_time.format(seconds=result.duration) if result and result.duration else ""
         cells.append(_markdown_cell(f"`{snippet.display_path}`{took}"))
     cell = _code_cell(snippet.text.rstrip("\n"), {"livenotes": {"snippet": snippet.display_path}})
     if result is not None:
@@ -351,17 +291,17 @@ def _outputs(result: Result) -> list[dict]:
 
 
 # -- prose ---------------------------------------------------------------------------------------
-def _prose(text: str, page_uri: str, links: Links) -> str:
+def _prose(text: str, page_uri: str, links: Links, texts: Texts) -> str:
     """MkDocs Markdown → notebook Markdown: no attribute lists, admonitions as quotes, links to the site."""
     out: list[str] = []
     in_admonition = False
     for line in text.splitlines():
-        if re.match(r"^\s*\{%.*%\}\s*$", line) or _WIDGET.match(line):
-            continue  # {% build_report %}, a page's widgets and the like mean nothing in a notebook
+        if _WIDGET.match(line):
+            continue  # a page's widgets mean nothing in a notebook (its directives are already left out)
         admonition = _ADMONITION.match(line)
         if admonition:
             in_admonition = True
-            out.append(f"> **{admonition.group('title') or 'メモ'}**")
+            out.append(f"> **{admonition.group('title') or texts.notebook_admonition}**")
             continue
         if in_admonition:
             if line.startswith("    ") or not line.strip():
@@ -389,11 +329,13 @@ def _site_link(match: re.Match[str], page_uri: str, links: Links) -> str:
 
 # -- versions ------------------------------------------------------------------------------------
 def _pins(
-    modules: Iterable[str],
+    modules: frozenset[str],
     distributions: dict[str, list[str]],
     versions: Callable[[frozenset[str]], dict[str, str]],
+    implied: dict[str, tuple[str, ...]],
 ) -> dict[str, str]:
-    """Distribution → installed version for every non-standard module the snippets import."""
+    """Distribution → installed version for every non-standard module the snippets import (and what they run on
+    without declaring it: the profile's ``IMPLIED``)."""
     wanted = frozenset(m for m in modules if m not in sys.stdlib_module_names)
     known = versions(wanted)  # canonical distribution name → version, with what they require
     pins: dict[str, str] = {}
@@ -402,8 +344,10 @@ def _pins(
             version = known.get(canonical_name(distribution))
             if version:
                 pins[distribution] = version.split("+")[0]  # a local build tag (+cpu) is not on PyPI
-    if "transformers" in pins and "torch" not in pins:
-        pins["torch"] = known.get("torch", "").split("+")[0]
+    for distribution in list(pins):
+        for backend in implied.get(canonical_name(distribution), ()):
+            if backend not in pins and known.get(backend):
+                pins[backend] = known[backend].split("+")[0]
     return {name: pins[name] for name in sorted(pins) if pins[name]}
 
 

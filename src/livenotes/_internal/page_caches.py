@@ -11,7 +11,7 @@ made from:
   mkdocs-jupyter's converter is imported only when a rendering is missing. A rendering takes about a second
   per notebook, and a chapter's notebook changes with every edit of its prose: under ``mkdocs serve`` a
   missing rendering is made by a helper process (``python -m livenotes._internal.page_caches``) while the
-  notebook page says 「生成中」, and the helper touches the serve's arrivals file so the page is rebuilt
+  notebook page says it is being made, and the helper touches the serve's arrivals file so the page is rebuilt
   when it is ready; the chapter the author is editing does not wait for its notebook. Notebook pages leave
   the search index: they repeat their chapters, which are indexed;
 - **the glossary's links** on a page, by the page's HTML, the terms, the page's address and the glossary code
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import importlib.metadata
 import json
 import os
@@ -38,7 +39,7 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import jinja2
 from mkdocs.structure.files import File
@@ -49,7 +50,7 @@ from .atomic import write_atomic
 from .disk_memo import DiskMemo
 from .lifeline import die_with_parent
 from .notebooks import FOLDER
-from .project import Project
+from .texts import Texts
 
 # what turns a notebook into the page's HTML: a new version of any of them may change the rendering
 _RENDERERS = ("mkdocs-jupyter", "nbconvert", "nbformat", "mistune", "pygments", "jupyterlab_pygments")
@@ -85,9 +86,13 @@ class NotebookFile(File):
 class PageCaches:
     """Per-project memos for the pages; ``mkdocs serve`` keeps one across rebuilds."""
 
-    _of_cache: ClassVar[dict[Path, PageCaches]] = {}  # both hooks of one process share one per project
-
-    def __init__(self, cache: Path) -> None:
+    def __init__(self, cache: Path, texts: Texts | None = None) -> None:
+        texts = texts or Texts()
+        # a notebook page whose rendering a helper is making (serve)
+        self._coming = (
+            f'<div class="admonition info"><p class="admonition-title">{html.escape(texts.notebook_rendering_title)}'
+            f"</p><p>{html.escape(texts.notebook_rendering_body)}</p></div>"
+        )
         self.root = cache / "notebook-pages"
         renderers = hashlib.sha256(_versions(_RENDERERS).encode()).hexdigest()[:16]
         self.renderings = DiskMemo(self.root / f"render-{renderers}", ".json")
@@ -100,14 +105,6 @@ class PageCaches:
         self._helpers: dict[Path, subprocess.Popen[bytes]] = {}  # rendering → the helper making it (serve)
         self._failed: set[Path] = set()  # renderings a helper could not make: made in the build (its error shows)
         self._material = _versions(("mkdocs-material",))
-
-    @classmethod
-    def of(cls, config: Any) -> PageCaches:
-        """The instance for the project of this MkDocs config (made on first use)."""
-        cache = Project(Path(config.config_file_path).resolve().parent).cache
-        if cache not in cls._of_cache:
-            cls._of_cache[cache] = cls(cache)
-        return cls._of_cache[cache]
 
     @staticmethod
     def is_notebook_page(src_uri: str) -> bool:
@@ -185,7 +182,7 @@ class PageCaches:
         if arrivals is not None and path not in self._failed:
             if path not in self._helpers:
                 self._start_helper(source, path, arrivals)
-            return {"content": _COMING, "toc_tokens": []}
+            return {"content": self._coming, "toc_tokens": []}
         rendering = _render(source)
         self.renderings.write(path, json.dumps(rendering))
         return rendering
@@ -298,12 +295,6 @@ def _toc_text(toc: Any) -> str:
         return [[item.id, item.url, item.title, item.level, items(item.children)] for item in entries]
 
     return json.dumps(items(toc), ensure_ascii=False)
-
-
-_COMING = (
-    '<div class="admonition info"><p class="admonition-title">生成中</p>'
-    "<p>このノートブックのページは、いま別のプロセスで作っています。できると自動で再読み込みされます。</p></div>"
-)
 
 
 def _render(source: Path) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """The messages between the build (worker_client.py) and the worker process (worker.py).
 
 One JSON object a line. The worker says ``Ready`` once it runs. The build sends on its stdin a ``Prepare``
-(the worker imports torch and transformers, and says ``Ready`` again) before the first snippet that imports more
-than the standard library, and a ``Request`` per snippet, answered by any number of ``Progress`` lines and one
-``Reply``. Every message carries a ``"type"`` so the reader knows which class to rebuild. Stdlib only: the
-worker imports this before torch.
+(the worker has the site's profile import what the snippets share, and says ``Ready`` again) before the first
+snippet that imports more than the standard library, and a ``Request`` per snippet, answered by any number of
+``Progress`` lines and one ``Reply``. Every message carries a ``"type"`` so the reader knows which class to
+rebuild. Stdlib only: the worker imports this before anything heavy.
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ class Request(_Message):
 
 @dataclass(frozen=True)
 class Prepare(_Message):
-    """Import and set up torch, transformers and matplotlib, once per worker (``execution.prepare``)."""
+    """Import and set up what the snippets share (the site's profile decides what), once per worker."""
 
     TYPE: ClassVar[str] = "prepare"
+    threads: int = 2  # for the numeric libraries: how a reduction is split
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .errors import SnippetError
 from .log import log
 from .results import Figure, Result
 from .snippet import Snippet
+from .texts import Texts
 
 if TYPE_CHECKING:
     from .engine import Evaluation
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SHOWN_LIBRARIES = ("torch", "transformers", "tokenizers", "numpy", "matplotlib", "scikit-learn")
 
 
 def clean(text: str) -> str:
@@ -44,30 +44,23 @@ def _pre(text: str, css: str) -> str:
     return f'<pre class="{css}"><code>{clean(text)}</code></pre>'
 
 
-def provenance(result: Result) -> str:
+def provenance(result: Result, texts: Texts, libraries: tuple[str, ...] = ()) -> str:
+    """The small print under an output: Python, the site's ``libraries`` among those it used, its inputs, its key
+    (every library's version in the tooltip)."""
     prov = result.provenance
-    libraries = prov.get("libraries", {})
+    used = prov.get("libraries", {})
     shown = [f"Python {prov.get('python', '?')}"]
-    shown += [f"{name} {libraries[name]}" for name in _SHOWN_LIBRARIES if name in libraries]
+    shown += [f"{name} {used[name]}" for name in libraries if name in used]
     shown += [f"{name} @ {digest.removeprefix('made-by:')[:10]}" for name, digest in prov.get("inputs", {}).items()]
     shown.append(f"key {result.key[:12]}")
-    every = ", ".join(f"{name}=={version}" for name, version in libraries.items())
-    return f'<p class="livenotes-provenance" title="{clean(every)}">このビルドで実行: {clean(" · ".join(shown))}</p>'
+    every = ", ".join(f"{name}=={version}" for name, version in used.items())
+    text = clean(texts.provenance.format(details=" · ".join(shown)))
+    return f'<p class="livenotes-provenance" title="{clean(every)}">{text}</p>'
 
 
-_HEADINGS = {
-    "error": "スニペットの実行でエラーが発生しました",
-    "timeout": "スニペットが時間内に終わりませんでした",
-    "crash": "ワーカープロセスが異常終了しました",
-    "memory": "スニペットがメモリの上限を超えました",
-    "interrupted": "スニペットの実行が中断されました",
-    "invalid": "スニペットを埋め込めませんでした",
-    "drift": "承認済みの出力と異なります",
-}
-
-
-def problem(error: SnippetError, embedded_in: str | None = None) -> str:
+def problem(error: SnippetError, embedded_in: str | None = None, texts: Texts | None = None) -> str:
     """The one place a problem becomes a log line (a warning: ``--strict`` fails on it) and an admonition."""
+    texts = texts or Texts()
     details = f"\n{error.details}" if error.details and error.kind != "drift" else ""
     shown_at = f" (embedded in {embedded_in})" if embedded_in and embedded_in != error.where else ""
     place = f"{error.where or ''}{shown_at}".strip()
@@ -75,44 +68,46 @@ def problem(error: SnippetError, embedded_in: str | None = None) -> str:
     if error.kind == "drift":
         return (
             '<div class="admonition warning livenotes-drift">'
-            f'<p class="admonition-title">{_HEADINGS["drift"]}</p>'
+            f'<p class="admonition-title">{clean(texts.heading("drift"))}</p>'
             f"{_pre(error.message, 'livenotes-diff')}</div>"
         )
     where = f" ({clean(error.where)})" if error.where else ""
-    heading = _HEADINGS.get(error.kind, "スニペットの失敗")
     body = _pre(error.details, "livenotes-traceback") if error.details else ""
     return (
         f'<div class="admonition failure livenotes-failure">'
-        f'<p class="admonition-title">{heading}{where}</p>'
+        f'<p class="admonition-title">{clean(texts.heading(error.kind))}{where}</p>'
         f"<p><code>{clean(error.message)}</code></p>{body}</div>"
     )
 
 
-def pending_html(display_path: str, progress: Progress | None) -> str:
+def pending_html(display_path: str, progress: Progress | None, texts: Texts) -> str:
     """The placeholder of a snippet whose result is still being made (``mkdocs serve`` only)."""
     where = ""
     if progress is not None and progress.total:
-        running = f"、いま実行中: <code>{clean(progress.running)}</code>" if progress.running else ""
-        where = f"(バックグラウンドで実行中: {progress.total} 件中 {progress.done} 件が完了{running})"
+        running = texts.pending_running.format(snippet=clean(progress.running)) if progress.running else ""
+        where = texts.pending_progress.format(done=progress.done, total=progress.total, running=running)
     return (
         f'<div class="admonition info livenotes-pending" data-snippet="{clean(display_path)}" data-search-exclude>'
-        '<p class="admonition-title">実行中…</p>'
-        f"<p>このスニペットの出力はまだありません{where}。"
-        "実行が終わるとページが自動で読み込み直されます。</p></div>"
+        f'<p class="admonition-title">{clean(texts.pending_title)}</p>'
+        f"<p>{texts.pending_body.format(progress=where)}</p></div>"
     )
 
 
-def figure_alt(snippet: str, number: int, figure: Figure) -> str:
+def figure_alt(snippet: str, number: int, figure: Figure, texts: Texts) -> str:
     """A figure's alt text: what its own title says it shows, and where it comes from."""
-    source = f"snippets/{snippet} の図 {number}"
-    return f"{figure.title}({source})" if figure.title else source
+    source = texts.figure_alt.format(snippet=snippet, number=number)
+    title = figure.title(texts.list_separator)
+    return texts.figure_alt_titled.format(title=title, source=source) if title else source
 
 
-def output_html(evaluation: Evaluation, embedded_in: str | None = None) -> str:
+def output_html(
+    evaluation: Evaluation, embedded_in: str | None = None, texts: Texts | None = None, libraries: tuple[str, ...] = ()
+) -> str:
     """The output block under a snippet: text, figures, stderr (folded), provenance; or the problem."""
+    texts = texts or Texts()
     result = evaluation.result
     if result.failure is not None:
-        return problem(result.failure, embedded_in)
+        return problem(result.failure, embedded_in, texts)
     # outputs stay out of the search index: readers search the prose and the code, not printed numbers
     parts = [f'<div class="livenotes-output" data-snippet="{clean(result.snippet)}" data-search-exclude>']
     text = result.stdout + (result.display + "\n" if result.display is not None else "")
@@ -122,12 +117,12 @@ def output_html(evaluation: Evaluation, embedded_in: str | None = None) -> str:
         parts.append(
             f'<figure class="livenotes-figure"><img src="data:image/png;base64,{figure.png_base64}" '
             f'width="{figure.width}" height="{figure.height}" loading="lazy" '
-            f'alt="{clean(figure_alt(result.snippet, number, figure))}"></figure>'
+            f'alt="{clean(figure_alt(result.snippet, number, figure, texts))}"></figure>'
         )
     if result.stderr.strip():
         parts.append(f'<details class="livenotes-stderr"><summary>stderr</summary>{_pre(result.stderr, "")}</details>')
-    parts.append(provenance(result))
+    parts.append(provenance(result, texts, libraries))
     parts.append("</div>")
     if evaluation.problem is not None:
-        parts.append(problem(evaluation.problem, embedded_in))
+        parts.append(problem(evaluation.problem, embedded_in, texts))
     return "".join(parts)

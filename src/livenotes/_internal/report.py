@@ -9,6 +9,7 @@ from pathlib import Path
 from .atomic import write_atomic
 from .engine import Evaluation
 from .results import Result
+from .texts import Texts
 
 
 @dataclass
@@ -45,16 +46,13 @@ def write_json(rows: list[Row], path: Path, summary: dict) -> None:
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2).encode())
 
 
-def markdown_table(rows: list[Row]) -> str:
+def markdown_table(rows: list[Row], texts: Texts) -> str:
     if not rows:
-        return "*(このビルドでは実行されたスニペットがありません)*\n"
-    lines = [
-        "| スニペット | ページ | 状態 | 実行時間 | キャッシュ |",
-        "| --- | --- | --- | ---: | --- |",
-    ]
+        return texts.report_empty + "\n"
+    lines = [texts.report_header, "| --- | --- | --- | ---: | --- |"]
     for row in rows:
         pages = "<br>".join(f"`{page}`" for page in row.pages) or "—"
-        cache = "ヒット" if row.result.cached else "実行"
+        cache = texts.report_cache_hit if row.result.cached else texts.report_cache_miss
         lines.append(
             f"| `snippets/{row.result.snippet}` | {pages} | {row.status} | {row.result.duration:.2f} s | {cache} |"
         )

@@ -15,7 +15,11 @@ class Figure:
     png_base64: str
     width: int
     height: int
-    title: str = ""  # what the figure says it shows (its suptitle, else its axes' titles): the page's alt text
+    titles: list[str] = field(default_factory=list)  # what it says it shows (its suptitle, else its axes' titles)
+
+    def title(self, separator: str = ", ", most: int = 4) -> str:
+        """The titles as one line (a grid's first few): the page's alt text."""
+        return separator.join(self.titles[:most]) + ("…" if len(self.titles) > most else "")
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Result:
     loads: list[str] = field(default_factory=list)  # checkpoints read from disk while running
     peak_rss_kb: int = 0
     provenance: dict[str, Any] = field(default_factory=dict)
+    material: dict[str, Any] = field(default_factory=dict)  # what the key is the digest of (cache_key.KeyMaker)
     cached: bool = False
 
     @property

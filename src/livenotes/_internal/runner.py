@@ -3,7 +3,7 @@
 The runner owns its own ``Engine`` (and so the one worker process) on a thread that lives as long as
 the server: the worker is started from it, and a worker dies with the thread that started it
 (``PR_SET_PDEATHSIG``). Each build hands it the snippets its pages embed; it evaluates them in
-dependency order, and when a result arrives that a page is showing as 「実行中…」, it calls
+dependency order, and when a result arrives that a page is showing as pending, it calls
 ``on_arrival`` (which makes the server rebuild, and the open page reload).
 """
 
@@ -17,6 +17,7 @@ from .engine import Engine, Evaluation
 from .errors import SnippetError
 from .log import log
 from .project import Project
+from .runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,10 @@ class Progress:
 class BackgroundRunner:
     """One thread, one engine, one worker; jobs replace each other (the newest build wins)."""
 
-    def __init__(self, project: Project, *, use_cache: bool, on_arrival: Callable[[], None]) -> None:
-        self.engine = Engine(project, use_cache=use_cache, lanes=1)  # one job at a time, in order
+    def __init__(
+        self, project: Project, *, use_cache: bool, runtime: Runtime | None = None, on_arrival: Callable[[], None]
+    ) -> None:
+        self.engine = Engine(project, use_cache=use_cache, lanes=1, runtime=runtime)  # one job at a time, in order
         # made in the main thread: SIGTERM/SIGHUP then end the server through its finally blocks (on_shutdown
         # kills the worker's whole group), where the default would kill the server alone on the spot
         self.engine.worker.handle_ending_signals()
@@ -42,7 +45,7 @@ class BackgroundRunner:
         self._busy = False
         self._closed = False
         self._latest: dict[str, tuple[str, Evaluation]] = {}  # snippet → (key, evaluation) of its last run
-        self._shown_waiting: set[str] = set()  # snippets a page rendered as 「実行中…」
+        self._shown_waiting: set[str] = set()  # snippets a page rendered as pending
         self._progress = Progress(0, 0, None)
         self._thread = threading.Thread(target=self._loop, name="livenotes-runner", daemon=True)
         self._thread.start()

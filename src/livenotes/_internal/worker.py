@@ -1,4 +1,4 @@
-"""The worker process: runs snippets one at a time, importing torch and transformers once, when first needed.
+"""The worker process: runs snippets one at a time, importing what they share once, when first needed.
 
 Requests (``protocol.Request``) arrive as JSON lines on stdin; each message back is one JSON line on the file
 descriptor named by ``--reply-fd``, so nothing a snippet (or a C library) prints can corrupt the protocol.
@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from .execution import prepare, run_snippet
+from .execution import prepare, run_snippet, use_profile
 from .lifeline import die_with_parent
 from .protocol import Message, Prepare, Progress, Ready, read_instruction
 
@@ -87,8 +87,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--parent-pid", type=int, required=True)
+    parser.add_argument("--profile", required=True, help="the site's runtime profile, a module name")
     args = parser.parse_args()
     die_with_parent(args.parent_pid)
+    use_profile(args.profile)
     channel = Channel(args.reply_fd)
     # requests come on the original stdin; a snippet that reads stdin gets end-of-file instead
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
@@ -98,13 +100,13 @@ def main() -> None:
     # the worker's own stderr (not a snippet's) is where a crash or a hang leaves its traceback
     diagnostics = os.fdopen(os.dup(2), "w")
     faulthandler.enable(file=diagnostics)
-    # torch and transformers only when a snippet needs more than the standard library (the client sends Prepare
-    # first): a worker for stdlib snippets (the tests' scratch sites) starts in a fraction of a second
+    # the profile's libraries (torch, say) only when a snippet needs more than the standard library (the client
+    # sends Prepare first): a worker for stdlib snippets (the tests' scratch sites) starts in a fraction of a second
     channel.send(Ready(pid=os.getpid()))
     for line in requests:
         request = read_instruction(line)
         if isinstance(request, Prepare):
-            prepare()
+            prepare(request.threads)
             channel.send(Ready(pid=os.getpid()))
             continue
         with _memory_limit(request.memory_limit):

@@ -118,13 +118,16 @@ class WorkerClient:
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> None:
-        """Start a worker and wait until it runs (torch and transformers come later: ``_prepare``); ``WorkerDied``
+        """Start a worker and wait until it runs (the profile's libraries come later: ``_prepare``); ``WorkerDied``
         if it cannot."""
         self.handle_ending_signals()
         read_fd, write_fd = os.pipe()
         env = {**os.environ, **self.extra_env, **self.runtime.env()}
         log.info("livenotes: starting the worker")
-        command = ["-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())]
+        command = [
+            *("-m", "livenotes._internal.worker", "--reply-fd", str(write_fd), "--parent-pid", str(os.getpid())),
+            *("--profile", self.runtime.profile),
+        ]
         self._process = subprocess.Popen(
             [*self.runtime.command(), sys.executable, *command],
             stdin=subprocess.PIPE,
@@ -212,12 +215,12 @@ class WorkerClient:
         return failure
 
     def _prepare(self, snippet: Snippet, log_offset: int) -> SnippetError | None:
-        """Have the worker import torch and transformers, before the snippet's memory limit is measured."""
-        log.info("livenotes: the worker imports torch and transformers (once per worker)")
-        self._send(Prepare())
+        """Have the worker prepare the profile's libraries, before the snippet's memory limit is measured."""
+        log.info("livenotes: the worker prepares the snippets' libraries (once per worker)")
+        self._send(Prepare(threads=self.runtime.threads))
         if not isinstance(self._read_reply(STARTUP_TIMEOUT), Ready):
             return self._failure_after_death(
-                "crash", "the worker could not import torch and transformers", snippet, log_offset
+                "crash", "the worker could not prepare the snippets' libraries", snippet, log_offset
             )
         self._prepared = True
         return None

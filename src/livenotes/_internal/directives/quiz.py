@@ -20,7 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import SnippetError, location
+from ..errors import SnippetError, location
+from ..project import Project
+from ..texts import Texts
+from . import Directive, DirectiveSpec, RenderContext
 
 FOLDER = "quizzes"
 _FROM_OUTPUT_NEEDS = {"snippet", "pattern"}
@@ -154,17 +157,16 @@ def _text(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
-def render_html(quiz: Quiz, key: list[int]) -> str:
+def render_html(quiz: Quiz, key: list[int], texts: Texts) -> str:
     """The quiz as a form; quiz.js reads ``data-answer`` and shows the explanation."""
     slug = re.sub(r"[^a-z0-9]+", "-", quiz.name.lower()).strip("-")
     parts = [f'<form class="livenotes-quiz" data-quiz="{html.escape(quiz.name)}" onsubmit="return false">']
     for number, (question, answer) in enumerate(zip(quiz.questions, key, strict=True), 1):
         name = f"{slug}-q{number}"
-        from_build = ' <span class="livenotes-quiz__from-build">(答えはこのビルドの出力から)</span>'
+        from_build = f' <span class="livenotes-quiz__from-build">{html.escape(texts.quiz_from_build)}</span>'
         parts.append(f'<fieldset class="livenotes-quiz__question" data-answer="{answer}">')
-        parts.append(
-            f"<legend>問 {number}. {_text(question.text)}{from_build if question.from_output else ''}</legend>"
-        )
+        legend = texts.quiz_question.format(number=number, text=_text(question.text))
+        parts.append(f"<legend>{legend}{from_build if question.from_output else ''}</legend>")
         for index, choice in enumerate(question.choices):
             # an output's choices are shown as the output prints them: in the code font
             shown = f"<code>{html.escape(choice)}</code>" if question.from_output else html.escape(choice)
@@ -172,9 +174,49 @@ def render_html(quiz: Quiz, key: list[int]) -> str:
                 f'<label class="livenotes-quiz__choice"><input type="radio" name="{name}" value="{index}"> '
                 f"{shown}</label>"
             )
-        parts.append('<button type="button" class="md-button livenotes-quiz__check">答え合わせ</button>')
+        parts.append(
+            f'<button type="button" class="md-button livenotes-quiz__check">{html.escape(texts.quiz_check)}</button>'
+        )
         parts.append('<p class="livenotes-quiz__feedback" role="status" aria-live="polite"></p>')
         parts.append(f'<div class="livenotes-quiz__explanation" hidden><p>{_text(question.explanation)}</p></div>')
         parts.append("</fieldset>")
     parts.append("</form>")
     return "\n".join(parts)
+
+
+class _NoOutputYet(Exception):
+    """A question takes its answer from a snippet that has no output in this build yet."""
+
+
+def _render(directive: Directive, ctx: RenderContext) -> str:
+    def output_of(snippet_name: str, question_at: str) -> str:
+        evaluation = ctx.evaluation(snippet_name)
+        if evaluation is None:  # execute: false, or under serve before it ran (the page is rebuilt when it arrives)
+            raise _NoOutputYet(f"snippets/{snippet_name}")
+        if evaluation.problem is not None:
+            raise SnippetError(
+                f"snippets/{snippet_name} has no output to take the answer from: {evaluation.problem.message}",
+                question_at,
+            )
+        return evaluation.result.text()
+
+    try:
+        quiz = load_quiz(ctx.project.root, directive.arg, ctx.where)
+        key = answer_key(quiz, output_of)
+    except SnippetError as error:
+        return ctx.placeholder(ctx.problem(error))
+    except _NoOutputYet as missing:
+        return ctx.placeholder(ctx.pending(str(missing)))
+    return ctx.placeholder(render_html(quiz, key, ctx.texts))
+
+
+def _snippets(directive: Directive, project: Project) -> list[str]:
+    """The snippets whose outputs key the quiz (a quiz that cannot be read keys nothing: its page says why)."""
+    try:
+        quiz = load_quiz(project.root, directive.arg)
+    except SnippetError:
+        return []
+    return [q.from_output.snippet for q in quiz.questions if q.from_output is not None]
+
+
+SPEC = DirectiveSpec("quiz", '{% quiz "file.yml" %}', True, _render, snippets=_snippets)

@@ -1,0 +1,33 @@
+"""``{% run "path.py" %}``: a snippet's code, as its file has it, and under it the output of this build.
+
+The snippet path is relative to ``snippets/``. Under ``mkdocs serve`` an output still being made shows as pending;
+a failure or a drift shows as a problem on the page (and a warning: ``--strict`` stops at it).
+"""
+
+from __future__ import annotations
+
+from ..errors import SnippetError
+from ..project import Project
+from ..render import output_html
+from . import Directive, DirectiveSpec, RenderContext
+
+
+def _render(directive: Directive, ctx: RenderContext) -> str:
+    try:
+        snippet = ctx.snippet(directive.arg)
+    except SnippetError as error:
+        return ctx.placeholder(ctx.problem(error))
+    code = ctx.placeholder(ctx.code_html(snippet))
+    if not ctx.execute:
+        return code
+    evaluation = ctx.evaluation(snippet.name)
+    if evaluation is None:
+        return code + "\n" + ctx.placeholder(ctx.pending(snippet.display_path))
+    return code + "\n" + ctx.placeholder(output_html(evaluation, ctx.where, ctx.texts, ctx.libraries))
+
+
+def _snippets(directive: Directive, project: Project) -> list[str]:
+    return [directive.arg]
+
+
+SPEC = DirectiveSpec("run", '{% run "path.py" %}', True, _render, snippets=_snippets, in_notebook=True)
