@@ -3,7 +3,7 @@
 export NO_MKDOCS_2_WARNING := 1
 VENV := .venv/bin
 
-.PHONY: setup setup-browser serve build plain-build test test-fast approve check lint bench clean
+.PHONY: setup setup-browser serve build plain-build test test-fast approve check check-emulated lint bench clean
 
 setup:
 	@scripts/setup.sh
@@ -35,6 +35,9 @@ approve: setup  ## rewrite approved/ from a real run where it no longer matches;
 check: setup  ## compare every snippet with its approved output (KERNELS=avx2|default|native, EMULATE=<qemu CPU>)
 	$(VENV)/python -m livenotes check $(if $(KERNELS),--kernels $(KERNELS)) $(if $(EMULATE),--emulate $(EMULATE))
 
+check-emulated: setup  ## every snippet that trains nothing, on an emulated CPU without AVX-512 or VNNI (after make build)
+	$(VENV)/python bench/emulated_check.py
+
 lint: setup
 	$(VENV)/ruff check src tests bench
 	$(VENV)/ruff format --check src tests bench
@@ -43,6 +46,7 @@ bench: setup-browser  ## builds, the serve edit loop, search candidates, 自分�
 	$(VENV)/python bench/benchmark.py
 	$(VENV)/python bench/search_candidates.py
 	$(VENV)/python bench/try_it_timing.py
+	$(VENV)/python bench/views_timing.py
 
 clean:
 	rm -rf site .cache

@@ -137,7 +137,7 @@ def test_every_page_with_code_has_a_box_with_its_own_command_and_what_it_fetches
     assert len(pages) >= 7
     for page in pages:
         html_text = (built_site / ("" if page == "index" else page) / "index.html").read_text(encoding="utf-8")
-        box = re.search(r'<details class="tip livenotes-run-locally">(.*?)</details>', html_text, re.S)
+        box = re.search(r'<details class="tip livenotes-run-locally[^"]*">(.*?)</details>', html_text, re.S)
         assert box, f"{page}: no 「手元で動かすには」 box"
         text = html.unescape(re.sub(r"<[^>]+>", "", box.group(1)))
         assert f'pip install "{wheel}"' in text and f"livenotes-fetch {page}" in text, page

@@ -43,8 +43,8 @@ earlier = torch.tril(attentions, diagonal=-1).sum(dim=(-2, -1))
 layer, head = divmod(int(earlier.argmax()), attentions.shape[1])
 attention = attentions[layer, head]
 future = torch.triu(attention, diagonal=1)  # what each token gives to tokens after it
-print(f"{len(tokens)} トークンの文、前のトークンへの重みがいちばん多いヘッド: 第 {layer + 1} 層のヘッド {head + 1}")
-print(f"  前のトークンへの重みの合計 {earlier[layer, head].item():.2f} / 後ろのトークンへの重みの合計 "
+print(f"{len(tokens)} トークンの文、自分より前のトークン全部への重みがいちばん多いヘッド: 第 {layer + 1} 層のヘッド {head + 1}")
+print(f"  自分より前のトークン全部への重みの合計 {earlier[layer, head].item():.2f} / 後ろのトークンへの重みの合計 "
       f"{future.sum().item()}(ちょうど 0: {bool((future == 0).all())})")
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), gridspec_kw={"width_ratios": [1, 1, 0.8]})

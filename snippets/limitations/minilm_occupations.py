@@ -35,7 +35,8 @@ print("職業          言い回し 1  言い回し 2  平均   (職業ぜんぶ
 for i in np.argsort(mean):
     print(f"{JOBS[i]:<14}{relative[0, i]:+9.3f}{relative[1, i]:+12.3f}{mean[i]:+8.3f}")
 agree = int(np.sum(np.sign(relative[0]) == np.sign(relative[1])))
-ranks = [np.argsort(np.argsort(row)) for row in relative]
+# each job's rank in each wording (a stable sort: the same ranks whatever sorting code the CPU's numpy picks)
+ranks = [np.argsort(np.argsort(row, kind="stable"), kind="stable") for row in relative]
 spearman = np.corrcoef(ranks[0], ranks[1])[0, 1]
 print(f"2 つの言い回しで向きが同じ職業: {agree} / {len(JOBS)}、順位の相関(スピアマン): {spearman:.2f}")
 

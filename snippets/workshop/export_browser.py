@@ -18,21 +18,24 @@ from transformers import (AutoModel, AutoModelForCausalLM, AutoModelForMaskedLM,
 
 OUT = Path("checkpoints/browser")
 TOLERANCE = 0.002  # largest change of a probability (or cosine) that still counts as the same answer
-MODELS = {  # checkpoint folder: (class, the output the browser reads, the inputs the agreement is measured on)
-    "checkpoints/minilm-sentiment": (AutoModelForSequenceClassification, "logits", [
+ATTENTION_TOLERANCE = 0.001  # largest change of an attention weight the attention view may show
+MODELS = {  # checkpoint folder: (class, the outputs the browser reads, the inputs the agreement is measured on)
+    "checkpoints/minilm-sentiment": (AutoModelForSequenceClassification, ["logits"], [
         "I've been waiting for a HuggingFace course my whole life.", "I hate this so much!",
         "The plot is thin, but the actors are wonderful.", "A dull, lifeless film that never finds its footing.",
         "I did not like it at all.", "Not bad at all.",
         "The plot was thin, but the actors made every scene worth watching."]),
-    "checkpoints/tiny-bert-austen": (AutoModelForMaskedLM, "logits", [
+    "checkpoints/tiny-bert-austen": (AutoModelForMaskedLM, ["logits"], [
         "She was [MASK] to see him.", "It was a [MASK] day.", "Mr. [MASK] was gone."]),
-    "checkpoints/tiny-gpt2-austen": (AutoModelForCausalLM, "logits", [
+    # the next-token view shows its probabilities to 4 decimals: 0.0001 is the tolerance there
+    "checkpoints/tiny-gpt2-austen": (AutoModelForCausalLM, ["logits", "attentions"], [
         "In this course, we will teach you how to", "It is a truth universally", "Mr. Darcy"]),
-    "checkpoints/minilm-ner": (AutoModelForTokenClassification, "logits", [
+    "checkpoints/minilm-ner": (AutoModelForTokenClassification, ["logits"], [
         "My name is Sylvain and I work at Hugging Face in Brooklyn."]),
-    "checkpoints/all-MiniLM-L6-v2": (AutoModel, "last_hidden_state", [
+    "checkpoints/all-MiniLM-L6-v2": (AutoModel, ["last_hidden_state", "attentions"], [
         "I loved this movie.", "The film was wonderful.", "The pizza was cold and bland.", "Attention is all you need."]),
 }
+STRICTER = {"checkpoints/tiny-gpt2-austen": 0.0001}
 BOXES = {  # box on a page: (task, checkpoint, prefilled text, settings)
     "sentiment": ("sentiment-analysis", "checkpoints/minilm-sentiment", "\n".join(MODELS["checkpoints/minilm-sentiment"][2][:6]), {}),
     "reviews": ("sentiment-analysis", "checkpoints/minilm-sentiment", "\n".join(
@@ -46,29 +49,40 @@ BOXES = {  # box on a page: (task, checkpoint, prefilled text, settings)
             "My name is Sylvain and I work at Hugging Face in Brooklyn.", {"aggregation_strategy": "simple"}),
     "similarity": ("feature-extraction", "checkpoints/all-MiniLM-L6-v2", "\n".join(MODELS["checkpoints/all-MiniLM-L6-v2"][2]), {}),
 }
+VIEWS = {  # a view on a page: the models it offers, and its one-click examples
+    "attention": {"models": ["all-MiniLM-L6-v2", "tiny-gpt2-austen"], "examples": [
+        "The animal didn't cross the street because it was too tired.",
+        "The animal didn't cross the street because it was too wide.",
+        "She was very happy to see him.", "I loved this movie."]},
+    "next-token": {"models": ["tiny-gpt2-austen"], "examples": [
+        "It is a truth universally", "She was", "In this course, we will teach you how to"]},
+}
 
 
 class Output(torch.nn.Module):
-    """The model with plain tensors in and one tensor out, which is what ONNX export traces."""
+    """The model with plain tensors in and plain tensors out, which is what ONNX export traces. "attentions" is every
+    layer's attention weights as one tensor: (batch, layer, head, the token that looks, the token it looks at)."""
 
-    def __init__(self, model, names, output):
+    def __init__(self, model, names, outputs):
         super().__init__()
-        self.model, self.names, self.output = model, names, output
+        self.model, self.names, self.outputs = model, names, outputs
 
     def forward(self, *tensors):
-        return self.model(**dict(zip(self.names, tensors)))[self.output]
+        found = self.model(**dict(zip(self.names, tensors)), output_attentions="attentions" in self.outputs)
+        return tuple(torch.stack(found.attentions, 1) if o == "attentions" else found[o] for o in self.outputs)
 
 
-def export(model, tokenizer, output, path):
+def export(model, tokenizer, outputs, path):
     """Write the model as ONNX; the names of its inputs (the tokenizer's, in the order the model takes them)."""
     sample = tokenizer(["a short example", "and a longer one"], padding=True, truncation=True, max_length=8, return_tensors="pt")
     names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
     axes = {name: {0: "batch", 1: "tokens"} for name in names}
+    axes.update({o: {0: "batch", 3: "tokens", 4: "seen"} if o == "attentions" else {0: "batch", 1: "tokens"}
+                 for o in outputs})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the tracer's notes about Python control flow in transformers' code
-        torch.onnx.export(Output(model, names, output).eval(), tuple(sample[n] for n in names), path, input_names=names,
-                          output_names=[output], dynamic_axes={**axes, output: {0: "batch", 1: "tokens"}},
-                          dynamo=False, opset_version=17)
+        torch.onnx.export(Output(model, names, outputs).eval(), tuple(sample[n] for n in names), path,
+                          input_names=names, output_names=outputs, dynamic_axes=axes, dynamo=False, opset_version=17)
     return names
 
 
@@ -98,15 +112,15 @@ def outputs(run, tokenizer, texts):
     return answers
 
 
-def same_choices(p, q, k):
+def same_choices(p, q, k, tolerance):
     """Does the candidate (probabilities q) choose the reference's (p) top k, in order? A choice the reference
-    scores within TOLERANCE of its own counts as the same: such a near tie falls either way with the last bits of
+    scores within the tolerance of its own counts as the same: such a near tie falls either way with the last bits of
     the CPU's arithmetic, and a reader could not tell the two answers apart."""
     ours, theirs = np.argsort(-p, axis=-1)[..., :k], np.argsort(-q, axis=-1)[..., :k]
-    return bool((np.take_along_axis(p, theirs, -1) >= np.take_along_axis(p, ours, -1) - TOLERANCE).all())
+    return bool((np.take_along_axis(p, theirs, -1) >= np.take_along_axis(p, ours, -1) - tolerance).all())
 
 
-def agreement(task_class, tokenizer, texts, run_reference, run_candidate):
+def agreement(task_class, tokenizer, texts, run_reference, run_candidate, tolerance):
     """(largest change of a shown number, same answers?) of candidate against reference, on what the boxes show."""
     if task_class is AutoModelForCausalLM:  # greedy generation: the same next token, step by step
         worst, same = 0.0, True
@@ -115,7 +129,7 @@ def agreement(task_class, tokenizer, texts, run_reference, run_candidate):
             for _ in range(20):
                 feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
                 p, q = (softmax(run(feed)[0][0, -1]) for run in (run_reference, run_candidate))
-                worst, same = max(worst, float(np.abs(p - q).max())), same and same_choices(p, q, 1)
+                worst, same = max(worst, float(np.abs(p - q).max())), same and same_choices(p, q, 1, tolerance)
                 ids = np.concatenate([ids, [[p.argmax()]]], axis=1)
         return worst, same
     ref, cand = outputs(run_reference, tokenizer, texts), outputs(run_candidate, tokenizer, texts)
@@ -125,14 +139,23 @@ def agreement(task_class, tokenizer, texts, run_reference, run_candidate):
             means /= np.linalg.norm(means, axis=1, keepdims=True)
             return means @ means.T
         difference = np.abs(cosines(ref) - cosines(cand)).max()
-        return float(difference), bool(difference <= TOLERANCE)
+        return float(difference), bool(difference <= tolerance)
     if task_class is AutoModelForMaskedLM:  # the top 5 tokens at each [MASK]
         pairs = [(softmax(a[ids == tokenizer.mask_token_id]), softmax(b[ids == tokenizer.mask_token_id]), 5)
                  for (ids, a), (_, b) in zip(ref, cand)]
     else:  # the label of the text (or of every token)
         pairs = [(softmax(a), softmax(b), 1) for (_, a), (_, b) in zip(ref, cand)]
     worst = max(float(np.abs(p - q).max()) for p, q, _ in pairs)
-    return worst, all(same_choices(p, q, k) for p, q, k in pairs)
+    return worst, all(same_choices(p, q, k, tolerance) for p, q, k in pairs)
+
+
+def attention_agreement(tokenizer, texts, run_reference, run_candidate):
+    """The largest change of an attention weight, over every layer, head and token of the texts."""
+    worst = 0.0
+    for text in texts:
+        feed = {name: array.astype(np.int64) for name, array in tokenizer(text, return_tensors="np").items()}
+        worst = max(worst, float(np.abs(run_reference(feed)[1] - run_candidate(feed)[1]).max()))
+    return worst
 
 
 def softmax(logits):
@@ -140,11 +163,12 @@ def softmax(logits):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def pytorch(model, output):
+def pytorch(model, outputs):
     """The same kind of function for the PyTorch model itself: the reference every file is measured against."""
     def run(feed):
         with torch.no_grad():
-            return [model(**{name: torch.from_numpy(array) for name, array in feed.items()})[output].numpy()]
+            found = Output(model, list(feed), outputs)(*(torch.from_numpy(array) for array in feed.values()))
+        return [tensor.numpy() for tensor in found]
     return run
 
 
@@ -178,39 +202,48 @@ if OUT.exists():
 OUT.mkdir(parents=True)
 rows, chosen = [], {}
 with tempfile.TemporaryDirectory() as scratch:
-    for checkpoint, (task_class, output, texts) in MODELS.items():
+    for checkpoint, (task_class, wanted, texts) in MODELS.items():
         name = checkpoint.removeprefix("checkpoints/")
         tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-        model = task_class.from_pretrained(checkpoint).eval()
+        # attention weights come out of the eager implementation only (SDPA computes them without returning them)
+        model = task_class.from_pretrained(checkpoint, attn_implementation="eager").eval()
         fp32 = Path(scratch) / f"{name}.onnx"
-        inputs = export(model, tokenizer, output, fp32)
+        inputs = export(model, tokenizer, wanted, fp32)
         variants = {"fp32": fp32, "fp16": fp32.with_suffix(".fp16.onnx"), "int8": fp32.with_suffix(".int8.onnx")}
         weights_in_fp16(fp32, variants["fp16"])
         # 8-bit weights as unsigned integers (U8U8): with signed weights (U8S8, the default) an x86 CPU without
         # VNNI computes with an instruction whose 16-bit sums saturate, so the answers would depend on the CPU
         # (onnxruntime's quantization guide, "When and why do I need to try U8U8?")
         quantize_dynamic(fp32, variants["int8"], weight_type=QuantType.QUInt8)
+        tolerance = STRICTER.get(checkpoint, TOLERANCE)
+        # measured on the boxes' texts and on every example of a view that offers the model
+        texts = texts + [e for view in VIEWS.values() if name in view["models"] for e in view["examples"] if e not in texts]
         results = {}
         for variant, path in variants.items():
-            worst, same = agreement(task_class, tokenizer, texts, pytorch(model, output), session(path))
-            results[variant] = (path.stat().st_size, worst, same)
-        # the smallest file whose answers are the same and whose numbers move by at most TOLERANCE
-        best = min((v for v, (_, worst, same) in results.items() if same and worst <= TOLERANCE),
-                   key=lambda v: results[v][0])
+            reference, candidate = pytorch(model, wanted), session(path)
+            worst, same = agreement(task_class, tokenizer, texts, reference, candidate, tolerance)
+            attention = attention_agreement(tokenizer, texts, reference, candidate) if "attentions" in wanted else 0.0
+            ok = same and worst <= tolerance and attention <= ATTENTION_TOLERANCE
+            results[variant] = (path.stat().st_size, worst, same, attention, ok)
+        # the smallest file whose answers are the same and whose numbers move by at most the tolerance
+        best = min((v for v, result in results.items() if result[-1]), key=lambda v: results[v][0])
         target = OUT / name
         target.mkdir()
         shutil.copy(variants[best], target / "model.onnx")
         for file in ("config.json", "tokenizer.json", "tokenizer_config.json"):
             shutil.copy(Path(checkpoint) / file, target / file)
-        chosen[name] = {"precision": best, "bytes": results[best][0], "inputs": inputs, "output": output}
-        for variant, (size, worst, same) in results.items():
-            rows.append((name, variant, size, worst, same, variant == best))
+        chosen[name] = {"precision": best, "bytes": results[best][0], "inputs": inputs, "output": wanted[0],
+                        "outputs": wanted}
+        for variant, (size, worst, same, attention, _) in results.items():
+            shown = ("≤" if attention <= ATTENTION_TOLERANCE else ">") + f" {ATTENTION_TOLERANCE}" if "attentions" in wanted else ""
+            rows.append((name, variant, size, f"{tolerance}", worst, shown, same, variant == best))
 
 boxes = {box: {"task": task, "model": checkpoint.removeprefix("checkpoints/"), "text": text, "settings": settings,
                "python": python_answer(task, checkpoint, text, settings)}
          for box, (task, checkpoint, text, settings) in BOXES.items()}
-(OUT / "boxes.json").write_text(json.dumps({"boxes": boxes, "models": chosen}, ensure_ascii=False, indent=1))
+(OUT / "boxes.json").write_text(json.dumps({"boxes": boxes, "models": chosen, "views": VIEWS}, ensure_ascii=False, indent=1))
 
-print("チェックポイント        形式   サイズ     確率の最大のずれ  答え  採用")
-for name, variant, size, worst, same, used in rows:
-    print(f"{name:<22} {variant:<5} {size / 1e6:6.1f} MB  {worst:14.4f}    {'同じ' if same else '違う'}  {'◀' if used else ''}")
+print("チェックポイント        形式   サイズ     許容    確率の最大のずれ  アテンション  答え  採用")
+for name, variant, size, tolerance, worst, attention, same, used in rows:
+    print(f"{name:<22} {variant:<5} {size / 1e6:6.1f} MB  {tolerance:<6} {worst:14.4f}    {attention:<10}  "
+          f"{'同じ' if same else '違う'}  {'◀' if used else ''}")

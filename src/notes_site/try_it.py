@@ -26,10 +26,11 @@ RUNTIME = (
     "assets/vendor/tokenizers/tokenizers.min.mjs",
     "assets/javascripts/try_it.js",
     "assets/javascripts/arithmetic.js",
+    "assets/javascripts/runtime.js",
 )
 
 
-def _export(ctx: RenderContext) -> dict[str, Any] | None:
+def exported(ctx: RenderContext) -> dict[str, Any] | None:
     """boxes.json as the recipe wrote it in this build (read once per build); None before the recipe ran."""
     state = ctx.state("try_it")
     if "export" not in state:
@@ -37,28 +38,48 @@ def _export(ctx: RenderContext) -> dict[str, Any] | None:
         path = ctx.project.root / EXPORT / "boxes.json"
         ok = evaluation is not None and evaluation.result.ok and path.is_file()
         state["export"] = json.loads(path.read_text(encoding="utf-8")) if ok else None
+    return state["export"]
+
+
+def published_model(ctx: RenderContext, model: str) -> int:
+    """Have the built site carry an exported model (under models/); its size in bytes."""
+    folder = ctx.project.root / EXPORT / model
+    for file in MODEL_FILES:
+        ctx.publish(folder / file, f"models/{model}/{file}")
+    return sum((folder / f).stat().st_size for f in MODEL_FILES)
+
+
+def runtime_bytes(ctx: RenderContext) -> int:
+    """What every box and view downloads besides its model (the runtime and the page's scripts)."""
+    state = ctx.state("try_it")
+    if "runtime_bytes" not in state:
         docs = ctx.project.docs
         state["runtime_bytes"] = sum((docs / f).stat().st_size for f in RUNTIME if (docs / f).is_file())
-    return state["export"]
+    return int(state["runtime_bytes"])
+
+
+def not_exported(ctx: RenderContext, title: str) -> str:
+    return ctx.placeholder(
+        f'<div class="admonition note try-it-missing"><p class="admonition-title">{html.escape(title)}</p>'
+        "<p>ブラウザ用のモデルがまだ書き出されていません(モデル工房の「ブラウザ用に書き出す」を待っています)。</p></div>"
+    )
+
+
+def attributes_html(attributes: dict[str, str]) -> str:
+    return " ".join(f'{key}="{html.escape(value, quote=True)}"' for key, value in attributes.items())
 
 
 def _render(directive: Directive, ctx: RenderContext) -> str:
     name = directive.arg
-    export = _export(ctx)
+    export = exported(ctx)
     if export is None:
-        return ctx.placeholder(
-            '<div class="admonition note try-it-missing"><p class="admonition-title">自分で試す</p>'
-            "<p>ブラウザ用のモデルがまだ書き出されていません(モデル工房の「ブラウザ用に書き出す」を待っています)。</p></div>"
-        )
+        return not_exported(ctx, "自分で試す")
     box = export["boxes"].get(name)
     if box is None:
         known = ", ".join(sorted(export["boxes"]))
         return ctx.placeholder(ctx.problem(SnippetError(f"unknown try-it box {name!r} (known: {known})", ctx.where)))
     model = box["model"]
-    folder = ctx.project.root / EXPORT / model
-    for file in MODEL_FILES:
-        ctx.publish(folder / file, f"models/{model}/{file}")
-    download = sum((folder / f).stat().st_size for f in MODEL_FILES) + ctx.state("try_it")["runtime_bytes"]
+    download = published_model(ctx, model) + runtime_bytes(ctx)
     attributes = {
         "data-box": name,
         "data-task": box["task"],
@@ -70,13 +91,13 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
         "data-text": box["text"],
         "data-settings": json.dumps(box["settings"]),
     }
-    shown = " ".join(f'{key}="{html.escape(value, quote=True)}"' for key, value in attributes.items())
     fallback = "<noscript>自分で試すには JavaScript が要ります。</noscript>"
-    return ctx.placeholder(f'<div class="try-it" {shown}>{fallback}</div>')
+    return ctx.placeholder(f'<div class="try-it" {attributes_html(attributes)}>{fallback}</div>')
 
 
-def _snippets(directive: Directive, project: Project) -> list[str]:
+def needs_export(directive: Directive, project: Project) -> list[str]:
+    """The boxes and views show what the export recipe wrote: the build runs it before their pages."""
     return [RECIPE]
 
 
-TRY_IT = DirectiveSpec("try_it", '{% try_it "box" %}', True, _render, snippets=_snippets)
+TRY_IT = DirectiveSpec("try_it", '{% try_it "box" %}', True, _render, snippets=needs_export)

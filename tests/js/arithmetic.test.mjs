@@ -3,7 +3,8 @@ import assert from "node:assert/strict"
 import { test } from "node:test"
 
 import {
-  argmax, cosines, cutToLimit, draw, groupEntities, meanPooled, samplingDistribution, seededRandom, softmax, topIndices,
+  argmax, cosines, cutToLimit, draw, groupEntities, headWeights, meanPooled, samplingDistribution, seededRandom, softmax,
+  strongest, topIndices,
 } from "../../docs/assets/javascripts/arithmetic.js"
 
 const close = (a, b, tolerance = 1e-12) => assert.ok(Math.abs(a - b) <= tolerance, `${a} vs ${b}`)
@@ -81,4 +82,35 @@ test("cutting to the model's limit keeps a final special token and says how much
   assert.deepEqual(cutToLimit([101, 5, 6, 7, 102], 4, special), { ids: [101, 5, 6, 102], cut: 1 })
   assert.deepEqual(cutToLimit([5, 6, 7], 2, special), { ids: [5, 6], cut: 1 })
   assert.deepEqual(cutToLimit([5, 6], 4, special), { ids: [5, 6], cut: 0 })
+})
+
+test("one head's weights are cut from the attentions output by layer and head", () => {
+  // dims [batch, layer, head, n, n] = [1, 2, 3, 2, 2]: the value at (l, h, i, j) is l*1000 + h*100 + i*10 + j
+  const dims = [1, 2, 3, 2, 2]
+  const data = new Float32Array(2 * 3 * 2 * 2)
+  for (let l = 0; l < 2; l++) for (let h = 0; h < 3; h++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++)
+    data[((l * 3 + h) * 2 + i) * 2 + j] = l * 1000 + h * 100 + i * 10 + j
+  assert.deepEqual(headWeights(data, dims, 1, 2), [[1200, 1201], [1210, 1211]])
+  assert.deepEqual(headWeights(data, dims, 0, 0), [[0, 1], [10, 11]])
+  assert.throws(() => headWeights(data, dims, 2, 0), RangeError)
+  assert.throws(() => headWeights(data, dims, 0, 3), RangeError)
+})
+
+test("the strongest looks come largest first with their weights", () => {
+  assert.deepEqual(strongest([0.1, 0.6, 0.3], 2), [{ index: 1, weight: 0.6 }, { index: 2, weight: 0.3 }])
+})
+
+test("a draw over a top-k distribution never picks a removed token", () => {
+  const p = samplingDistribution([5, 4, 3, 2, 1], { topK: 2, temperature: 2 })
+  const random = seededRandom(3)
+  for (let i = 0; i < 2000; i++) assert.ok(draw(p, random()) < 2)
+})
+
+test("kanji numerals are read as the training data writes them, and other strings say why not", async () => {
+  const { parseKanji } = await import("../../docs/assets/javascripts/arithmetic.js")
+  const cases = { 三千五百二十一: 3521, 二万七: 20007, 五億八千百万三千六百六十五: 581003665, 十: 10, 百: 100, 四: 4,
+    一億: 100000000, 千万: 10000000, 九億九千九百九十九万九千九百九十九: 999999999, 十億: 1000000000, 三十億五千万: 3050000000 }
+  for (const [text, value] of Object.entries(cases)) assert.deepEqual(parseKanji(text), { value }, text)
+  for (const text of ["", "千千", "五五", "一千", "万", "万億", "億億", "3千", "十ニ"])
+    assert.ok(parseKanji(text).error, text)
 })

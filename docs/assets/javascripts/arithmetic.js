@@ -119,3 +119,64 @@ export function cutToLimit(ids, limit, isSpecial) {
   const kept = endsSpecial ? [...ids.slice(0, limit - 1), ids[ids.length - 1]] : ids.slice(0, limit)
   return { ids: kept, cut: ids.length - limit }
 }
+
+/**
+ * One head's attention weights from the "attentions" output (dims [batch, layer, head, n, n], batch 1): rows are
+ * the tokens that look, columns the tokens they look at; each row sums to 1.
+ */
+export function headWeights(data, dims, layer, head) {
+  const [, layers, heads, n] = dims
+  if (layer < 0 || layer >= layers || head < 0 || head >= heads) throw new RangeError(`no head ${layer}/${head}`)
+  const start = (layer * heads + head) * n * n
+  return Array.from({ length: n }, (_, i) => Array.from(data.subarray(start + i * n, start + (i + 1) * n)))
+}
+
+/** The k tokens a row of weights looks at most, largest first, with their weights. */
+export function strongest(row, k) {
+  return topIndices(row, k).map(index => ({ index, weight: row[index] }))
+}
+
+const KANJI_DIGITS = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+const SMALL_UNITS = { 十: 10, 百: 100, 千: 1000 }
+const BIG_UNITS = { 万: 1e4, 億: 1e8 }
+
+/**
+ * The value of a kanji numeral written as in running text (三千五百二十一, 二万七, 五億八千百万三千六百六十五), or why it
+ * is not one: { value } or { error }. Each group below 万 is digits and units in decreasing order (十, 百, 千 without
+ * a 一 in front); 万 and 億 close a group, each once, 億 before 万.
+ */
+export function parseKanji(text) {
+  let total = 0
+  let group = 0
+  let digit = null
+  let lastSmall = Infinity
+  let lastBig = Infinity
+  for (const char of text) {
+    if (char in KANJI_DIGITS) {
+      if (digit !== null) return { error: `「${char}」の前にも数字がある(二つ続けて書かない)` }
+      digit = KANJI_DIGITS[char]
+    } else if (char in SMALL_UNITS) {
+      const unit = SMALL_UNITS[char]
+      if (unit >= lastSmall) return { error: `「${char}」の位が前と同じか大きい` }
+      if (digit === 1) return { error: `「一${char}」ではなく「${char}」と書く` }
+      group += (digit ?? 1) * unit
+      digit = null
+      lastSmall = unit
+    } else if (char in BIG_UNITS) {
+      const unit = BIG_UNITS[char]
+      const part = group + (digit ?? 0)
+      if (unit >= lastBig) return { error: `「${char}」が二度ある、または億より前に万がある` }
+      if (part === 0) return { error: `「${char}」の前に数がない` }
+      total += part * unit
+      group = 0
+      digit = null
+      lastSmall = Infinity
+      lastBig = unit
+    } else {
+      return { error: `「${char}」は漢数字ではない` }
+    }
+  }
+  const value = total + group + (digit ?? 0)
+  if (!text.length || value === 0) return { error: "数が書かれていない" }
+  return { value }
+}

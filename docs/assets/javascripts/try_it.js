@@ -1,134 +1,15 @@
 // 「自分で試す」: the site's own checkpoints, exported to ONNX by the workshop's recipe, run in the reader's browser.
 //
-// Runtime: onnxruntime-web (its WebAssembly build) and @huggingface/tokenizers, both served by this site
-// (scripts/setup.sh takes them from the npm registry at pinned versions and checks their SHA-256). Nothing is
-// downloaded until the reader presses 実行, and nothing the reader types leaves the page: the only requests are
-// for the runtime and the model files. Each task's arithmetic follows transformers' pipeline() of the same name
+// The runtime (runtime.js) is downloaded only when the reader presses 実行, and nothing the reader types leaves the
+// page: the only requests are for the runtime and the model files. Each task's arithmetic follows transformers'
+// pipeline() of the same name
 // (softmax, top-k, greedy decoding, the "simple" entity grouping, mean pooling), and the browser tests compare
 // every box with the Python pipeline's answer for the same text.
 
 import {
-  argmax, cosines, cutToLimit, draw, groupEntities, meanPooled, samplingDistribution, softmax, topIndices,
+  argmax, cosines, draw, groupEntities, meanPooled, samplingDistribution, softmax, topIndices,
 } from "./arithmetic.js"
-
-const RUNTIME = {
-  ort: "assets/vendor/onnxruntime-web/ort.wasm.bundle.min.mjs",
-  wasm: "assets/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm",
-  tokenizers: "assets/vendor/tokenizers/tokenizers.min.mjs",
-}
-const MB = 1e6
-const runtimes = new Map() // site root → Promise of { ort, Tokenizer }
-const models = new Map() // model URL → Promise of { session, tokenizer, config, special, byteLevel }
-
-/** An element with attributes (or properties, for names starting with "."), children as text or nodes. */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(attributes))
-    if (name.startsWith(".")) node[name.slice(1)] = value
-    else node.setAttribute(name, value)
-  for (const child of children.flat())
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)))
-  return node
-}
-
-/** The bytes at url, telling onBytes how many arrived; a clear error naming the file when it fails. */
-async function download(url, onBytes) {
-  let response
-  try {
-    response = await fetch(url)
-  } catch (error) {
-    throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(${error.message})`)
-  }
-  if (!response.ok)
-    throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(HTTP ${response.status})`)
-  const reader = response.body.getReader()
-  const parts = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    parts.push(value)
-    size += value.length
-    onBytes(value.length)
-  }
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const part of parts) {
-    bytes.set(part, at)
-    at += part.length
-  }
-  return bytes
-}
-
-async function json(url, onBytes) {
-  return JSON.parse(new TextDecoder().decode(await download(url, onBytes)))
-}
-
-function runtime(root, onBytes) {
-  if (!runtimes.has(root))
-    runtimes.set(root, (async () => {
-      const base = new URL(root, location.href)
-      const [ort, { Tokenizer }, wasm] = await Promise.all([
-        import(new URL(RUNTIME.ort, base).href),
-        import(new URL(RUNTIME.tokenizers, base).href),
-        download(new URL(RUNTIME.wasm, base).href, onBytes),
-      ])
-      ort.env.wasm.wasmBinary = wasm // handed over, so that the runtime fetches nothing by itself
-      ort.env.wasm.numThreads = 1 // GitHub Pages sends no cross-origin isolation headers: no shared memory
-      return { ort, Tokenizer }
-    })().catch(error => { runtimes.delete(root); throw error }))
-  return runtimes.get(root)
-}
-
-function model(root, folder, onBytes) {
-  const url = new URL(folder, new URL(root, location.href)).href
-  if (!models.has(url))
-    models.set(url, (async () => {
-      const { ort, Tokenizer } = await runtime(root, onBytes)
-      const [bytes, tokenizerJson, tokenizerConfig, config] = await Promise.all([
-        download(url + "model.onnx", onBytes),
-        json(url + "tokenizer.json", onBytes),
-        json(url + "tokenizer_config.json", onBytes),
-        json(url + "config.json", onBytes),
-      ])
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] })
-      const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig)
-      const special = new Set(tokenizerJson.added_tokens.filter(t => t.special).map(t => t.id))
-      const byteLevel = tokenizerJson.model.type === "BPE"
-      return { ort, session, tokenizer, config, special, byteLevel, tokenizerConfig }
-    })().catch(error => { models.delete(url); throw error }))
-  return models.get(url)
-}
-
-function maxPositions(config) {
-  return config.max_position_embeddings ?? config.n_positions ?? 512
-}
-
-/** Token ids for text, cut to what the model reads; what was cut is reported, never silently dropped. */
-function encode(m, text, limit = maxPositions(m.config)) {
-  return cutToLimit(m.tokenizer.encode(text).ids, limit, id => m.special.has(id))
-}
-
-/** One forward pass; the named output as nested rows: [token][value] for the first (only) sequence. */
-async function forward(m, ids, inputs, output) {
-  const n = ids.length
-  const tensor = values => new m.ort.Tensor("int64", BigInt64Array.from(values, BigInt), [1, n])
-  const feeds = {}
-  for (const name of inputs)
-    feeds[name] = tensor(name === "input_ids" ? ids : name === "attention_mask" ? ids.map(() => 1) : ids.map(() => 0))
-  const result = (await m.session.run(feeds))[output]
-  const width = result.dims[result.dims.length - 1]
-  const data = result.data
-  const rows = []
-  for (let i = 0; i < data.length / width; i++) rows.push(Array.from(data.subarray(i * width, (i + 1) * width)))
-  return rows
-}
-
-/** How a token looks to a reader: byte-level BPE tokens decoded one by one, a leading space shown as ␣. */
-function shown(m, id) {
-  if (!m.byteLevel) return m.tokenizer.id_to_token(id) // WordPiece: "##face" says it continues a word
-  return m.tokenizer.decode([id]).replace(/ /g, "␣") || "␣"
-}
+import { MB, canRun, el, encode, forward, loadModel, maxPositions, runOnEnter, setStatus, showFailure, shown, UserError } from "./runtime.js"
 
 // -- the tasks: each returns { answer: Node, tokens: [[label, ids]], notes: [string] } ---------------------
 
@@ -231,7 +112,6 @@ const TASKS = {
   },
 }
 
-class UserError extends Error {}
 
 function entityView(text, groups) {
   // the text with each entity marked where it occurs (found from left to right, case-insensitively)
@@ -286,13 +166,7 @@ function setup(box) {
   const hint = multiline ? "Enter で実行、Shift+Enter で改行" : "Enter で実行"
   input.setAttribute("title", hint)
 
-  if (typeof WebAssembly !== "object") {
-    run.disabled = true
-    status.textContent = "このブラウザは WebAssembly を使えないため、ここではモデルを動かせません。"
-    status.classList.add("try-it__status--error")
-    box.dataset.state = "unsupported"
-    return
-  }
+  if (!canRun(box, status, run)) return
 
   let busy = false
   const go = async () => {
@@ -307,18 +181,8 @@ function setup(box) {
     answer.replaceChildren()
     tokens.hidden = true
     try {
-      let loaded = 0
       const started = performance.now()
-      box.dataset.state = "loading"
-      status.textContent = "モデルを準備しています…"
-      const m = await model(box.dataset.root, box.dataset.model, bytes => {
-        if (box.dataset.state !== "loading") return // a file still arriving after another one failed
-        loaded += bytes
-        progress.hidden = false
-        progress.value = loaded
-        status.textContent = `読み込み中 ${(loaded / MB).toFixed(1)} / ${(Number(box.dataset.download) / MB).toFixed(1)} MB`
-      })
-      progress.hidden = true
+      const m = await loadModel(box, status, progress, box.dataset.root, box.dataset.model, Number(box.dataset.download))
       const ready = performance.now()
       box.dataset.state = "running"
       status.textContent = "計算しています…"
@@ -333,28 +197,15 @@ function setup(box) {
       show("done", `答えまで ${took.toFixed(2)} 秒` + (load > 0.05 ? `(その前にモデルの準備 ${load.toFixed(1)} 秒)` : ""))
       box.dataset.seconds = took
     } catch (error) {
-      progress.hidden = true
-      show("error", error instanceof UserError ? error.message : `動かせませんでした: ${error.message}`)
-      if (!(error instanceof UserError)) console.error(error)
+      showFailure(box, status, progress, error)
     } finally {
       busy = false
       run.disabled = false
     }
   }
-  const show = (state, message) => {
-    box.dataset.state = state
-    status.textContent = message
-    status.classList.toggle("try-it__status--error", state === "error")
-    status.setAttribute("role", state === "error" ? "alert" : "status")
-  }
+  const show = (state, message) => setStatus(box, status, state, message)
   run.addEventListener("click", go)
-  input.addEventListener("keydown", event => {
-    // Enter while an IME is composing Japanese confirms the conversion: it must not run the model
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault()
-      go()
-    }
-  })
+  runOnEnter(input, go)
 }
 
 function tokenView(m, label, ids) {
@@ -397,7 +248,19 @@ function generationControls(task, settings) {
   }
 }
 
-const setupAll = () => document.querySelectorAll(".try-it[data-task]:not([data-ready])").forEach(setup)
+// the views load their own code only on a page that has one
+const VIEWS = {
+  ".attention-view": "./attention_view.js",
+  ".next-token-view": "./next_token_view.js",
+  ".numbers-view": "./numbers_view.js",
+}
+const setupAll = () => {
+  document.querySelectorAll(".try-it[data-task]:not([data-ready])").forEach(setup)
+  for (const [selector, module] of Object.entries(VIEWS)) {
+    const found = document.querySelectorAll(`${selector}:not([data-ready])`)
+    if (found.length) import(module).then(view => found.forEach(view.setup))
+  }
+}
 // Material's instant navigation swaps the page without reloading scripts: document$ emits for every page
 if (typeof window.document$ !== "undefined") window.document$.subscribe(setupAll)
 else setupAll()

@@ -1,0 +1,196 @@
+// The in-page models' runtime, shared by the 「自分で試す」 boxes and the views (attention, next token).
+//
+// onnxruntime-web (its WebAssembly build) and @huggingface/tokenizers, both served by this site (scripts/setup.sh takes
+// them from the npm registry at pinned versions and checks their SHA-256). Nothing is downloaded until the reader
+// asks, each file once per page (a model two views use is fetched once), and nothing the reader types leaves the page.
+
+import { cutToLimit } from "./arithmetic.js"
+
+export const RUNTIME = {
+  ort: "assets/vendor/onnxruntime-web/ort.wasm.bundle.min.mjs",
+  wasm: "assets/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm",
+  tokenizers: "assets/vendor/tokenizers/tokenizers.min.mjs",
+}
+export const MB = 1e6
+const runtimes = new Map() // site root → Promise of { ort, Tokenizer }
+const models = new Map() // model URL → Promise of { session, tokenizer, config, special, byteLevel }
+
+/** An element with attributes (or properties, for names starting with "."), children as text or nodes. */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes))
+    if (name.startsWith(".")) node[name.slice(1)] = value
+    else node.setAttribute(name, value)
+  for (const child of children.flat())
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)))
+  return node
+}
+
+/** The bytes at url, telling onBytes how many arrived; a clear error naming the file when it fails. */
+export async function download(url, onBytes) {
+  let response
+  try {
+    response = await fetch(url)
+  } catch (error) {
+    throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(${error.message})`)
+  }
+  if (!response.ok)
+    throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(HTTP ${response.status})`)
+  const reader = response.body.getReader()
+  const parts = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    parts.push(value)
+    size += value.length
+    onBytes(value.length)
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.length
+  }
+  return bytes
+}
+
+async function json(url, onBytes) {
+  return JSON.parse(new TextDecoder().decode(await download(url, onBytes)))
+}
+
+export function runtime(root, onBytes) {
+  if (!runtimes.has(root))
+    runtimes.set(root, (async () => {
+      const base = new URL(root, location.href)
+      const [ort, { Tokenizer }, wasm] = await Promise.all([
+        import(new URL(RUNTIME.ort, base).href),
+        import(new URL(RUNTIME.tokenizers, base).href),
+        download(new URL(RUNTIME.wasm, base).href, onBytes),
+      ])
+      ort.env.wasm.wasmBinary = wasm // handed over, so that the runtime fetches nothing by itself
+      ort.env.wasm.numThreads = 1 // GitHub Pages sends no cross-origin isolation headers: no shared memory
+      return { ort, Tokenizer }
+    })().catch(error => { runtimes.delete(root); throw error }))
+  return runtimes.get(root)
+}
+
+export function model(root, folder, onBytes) {
+  const url = new URL(folder, new URL(root, location.href)).href
+  if (!models.has(url))
+    models.set(url, (async () => {
+      const { ort, Tokenizer } = await runtime(root, onBytes)
+      const [bytes, tokenizerJson, tokenizerConfig, config] = await Promise.all([
+        download(url + "model.onnx", onBytes),
+        json(url + "tokenizer.json", onBytes),
+        json(url + "tokenizer_config.json", onBytes),
+        json(url + "config.json", onBytes),
+      ])
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] })
+      const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig)
+      const special = new Set(tokenizerJson.added_tokens.filter(t => t.special).map(t => t.id))
+      const byteLevel = tokenizerJson.model.type === "BPE"
+      return { ort, session, tokenizer, config, special, byteLevel, tokenizerConfig }
+    })().catch(error => { models.delete(url); throw error }))
+  return models.get(url)
+}
+
+export function maxPositions(config) {
+  return config.max_position_embeddings ?? config.n_positions ?? 512
+}
+
+/** Token ids for text, cut to what the model reads; what was cut is reported, never silently dropped. */
+export function encode(m, text, limit = maxPositions(m.config)) {
+  return cutToLimit(m.tokenizer.encode(text).ids, limit, id => m.special.has(id))
+}
+
+/** The named outputs of one forward pass over ids, as onnxruntime's tensors (only those outputs are computed);
+ * ``given`` feeds replace the ones made from ids (an Encoder-Decoder has two sequences). */
+export async function run(m, ids, inputs, outputs, given = null) {
+  const n = ids.length
+  const tensor = values => new m.ort.Tensor("int64", BigInt64Array.from(values, BigInt), [1, n])
+  const feeds = given ?? {}
+  if (!given)
+    for (const name of inputs)
+      feeds[name] = tensor(name === "input_ids" ? ids : name === "attention_mask" ? ids.map(() => 1) : ids.map(() => 0))
+  return m.session.run(feeds, outputs)
+}
+
+/** One forward pass; the named output as nested rows: [token][value] for the first (only) sequence. */
+export async function forward(m, ids, inputs, output) {
+  const result = (await run(m, ids, inputs, [output]))[output]
+  const width = result.dims[result.dims.length - 1]
+  const data = result.data
+  const rows = []
+  for (let i = 0; i < data.length / width; i++) rows.push(Array.from(data.subarray(i * width, (i + 1) * width)))
+  return rows
+}
+
+/** How a token looks to a reader: byte-level BPE tokens decoded one by one, a leading space shown as ␣. */
+export function shown(m, id) {
+  if (!m.byteLevel) return m.tokenizer.id_to_token(id) // WordPiece: "##face" says it continues a word
+  return m.tokenizer.decode([id]).replace(/ /g, "␣") || "␣"
+}
+
+/** How many of the ids stand for something the model cannot read: [UNK], or a byte-level piece of a character. */
+export function unreadable(m, ids) {
+  const unk = m.tokenizerConfig.unk_token ?? "[UNK]"
+  if (!m.byteLevel) return ids.filter(id => m.tokenizer.id_to_token(id) === unk).length
+  return ids.filter(id => m.tokenizer.decode([id]).includes("\uFFFD")).length
+}
+
+// -- what every box and view does the same way ------------------------------------------------------------
+
+/** A problem with what the reader typed: its message is shown as it is (any other error is a bug, logged too). */
+export class UserError extends Error {}
+
+/** The box after something went wrong: the reader's problem said plainly, anything else as what it is. */
+export function showFailure(box, status, progress, error) {
+  progress.hidden = true
+  setStatus(box, status, "error", error instanceof UserError ? error.message : `動かせませんでした: ${error.message}`)
+  if (!(error instanceof UserError)) console.error(error)
+}
+
+/** The box's state (its data-state, which the tests wait for) and its status line; an error is announced. */
+export function setStatus(box, status, kind, message) {
+  box.dataset.state = kind
+  status.textContent = message
+  status.classList.toggle("try-it__status--error", kind === "error")
+  status.setAttribute("role", kind === "error" ? "alert" : "status")
+}
+
+/** Enter runs the box (Shift+Enter is a new line); the Enter that confirms a Japanese IME conversion does not. */
+export function runOnEnter(input, action) {
+  input.addEventListener("keydown", event => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault()
+      action()
+    }
+  })
+}
+
+/** A model for a box, downloaded (the first time) with the box's progress bar and status line showing how much. */
+export async function loadModel(box, status, progress, root, folder, total) {
+  let loaded = 0
+  box.dataset.state = "loading"
+  status.textContent = "モデルを準備しています…"
+  const m = await model(root, folder, bytes => {
+    if (box.dataset.state !== "loading") return // a file still arriving after another one failed
+    loaded += bytes
+    progress.hidden = false
+    progress.max = total
+    progress.value = loaded
+    status.textContent = `読み込み中 ${(loaded / MB).toFixed(1)} / ${(total / MB).toFixed(1)} MB`
+  })
+  progress.hidden = true
+  return m
+}
+
+/** False (and the box says why, with its button off) in a browser without WebAssembly. */
+export function canRun(box, status, button) {
+  if (typeof WebAssembly === "object") return true
+  button.disabled = true
+  setStatus(box, status, "unsupported", "このブラウザは WebAssembly を使えないため、ここではモデルを動かせません。")
+  status.classList.add("try-it__status--error")
+  return false
+}

@@ -1,0 +1,79 @@
+"""``{% attention_view %}`` and ``{% next_token_view %}``: the site's models opened up in the reader's browser.
+
+The attention view draws where each token of the reader's sentence looks (one head, or every head of a layer) in
+MiniLM (an Encoder) and the workshop's tiny GPT-2 (a Decoder); the next-token view shows the tiny GPT-2's
+probabilities for the next token and what temperature, top-k and top-p do to them. Both run the export recipe's
+ONNX files (with their "attentions" output), the same files the 「自分で試す」 boxes use, so a model is downloaded
+once. ``docs/assets/javascripts/attention_view.js`` and ``next_token_view.js`` draw them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from livenotes import Directive, DirectiveSpec, RenderContext, SnippetError
+from notes_site.try_it import (
+    EXPORT,
+    attributes_html,
+    exported,
+    needs_export,
+    not_exported,
+    published_model,
+    runtime_bytes,
+)
+
+# what a reader is told about each model (the rest comes from its config.json)
+LABELS = {
+    "all-MiniLM-L6-v2": ("MiniLM(Encoder。文全体を見る)", "英語"),
+    "tiny-gpt2-austen": ("モデル工房の小さな GPT-2(Decoder。前だけを見る)", "オースティンの英語"),
+}
+
+
+def _model_spec(ctx: RenderContext, export: dict, name: str) -> dict:
+    config = json.loads((ctx.project.root / EXPORT / name / "config.json").read_text(encoding="utf-8"))
+    label, reads = LABELS[name]
+    return {
+        "name": name,
+        "label": label,
+        "reads": reads,
+        "folder": f"models/{name}/",
+        "inputs": export["models"][name]["inputs"],
+        "layers": config.get("num_hidden_layers", config.get("n_layer")),
+        "heads": config.get("num_attention_heads", config.get("n_head")),
+        "positions": config.get("max_position_embeddings", config.get("n_positions")),
+        "causal": config.get("model_type") == "gpt2",
+        "bytes": published_model(ctx, name),
+    }
+
+
+def _view(kind: str, title: str, css: str, ctx: RenderContext) -> str:
+    export = exported(ctx)
+    if export is None:
+        return not_exported(ctx, title)
+    view = export.get("views", {}).get(kind)
+    if view is None:
+        return ctx.placeholder(ctx.problem(SnippetError(f"the export has no {kind} view", ctx.where)))
+    models = [_model_spec(ctx, export, name) for name in view["models"]]
+    attributes = {
+        "data-root": ctx.site_root,
+        "data-runtime-bytes": str(runtime_bytes(ctx)),
+        "data-examples": json.dumps(view["examples"], ensure_ascii=False),
+    }
+    if kind == "attention":
+        attributes["data-models"] = json.dumps(models, ensure_ascii=False)
+    else:
+        attributes["data-model"] = json.dumps(models[0], ensure_ascii=False)
+    fallback = f"<noscript>{title}には JavaScript が要ります。</noscript>"
+    return ctx.placeholder(f'<div class="try-it {css}" {attributes_html(attributes)}>{fallback}</div>')
+
+
+def _attention(directive: Directive, ctx: RenderContext) -> str:
+    return _view("attention", "アテンションを見る", "attention-view", ctx)
+
+
+def _next_token(directive: Directive, ctx: RenderContext) -> str:
+    return _view("next-token", "次のトークンを見る", "next-token-view", ctx)
+
+
+ATTENTION_VIEW = DirectiveSpec("attention_view", "{% attention_view %}", False, _attention, snippets=needs_export)
+NEXT_TOKEN_VIEW = DirectiveSpec("next_token_view", "{% next_token_view %}", False, _next_token, snippets=needs_export)

@@ -1,0 +1,268 @@
+"""The attention view and the next-token view in Chromium, against PyTorch: every layer and head of both models on
+the page's sentences, the next-token probabilities at three temperatures, greedy steps, seeded draws, bad input."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browsing import open_tab
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+ATTENTION_TOLERANCE = 1e-3  # the issue's bound for a weight
+PROBABILITY_TOLERANCE = 1e-4  # and for a probability
+TEMPERATURES = (0.5, 1.0, 1.5)
+GREEDY_STEPS = 10
+
+
+def export() -> dict[str, Any]:
+    return json.loads((ROOT / "checkpoints" / "browser" / "boxes.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _pytorch(name: str) -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
+
+    torch.set_num_threads(2)
+    folder = ROOT / "checkpoints" / name
+    cls = AutoModelForCausalLM if "gpt2" in name else AutoModel
+    return AutoTokenizer.from_pretrained(folder), cls.from_pretrained(folder, attn_implementation="eager").eval()
+
+
+def pytorch_attentions(name: str, text: str) -> Any:
+    """(layers, heads, n, n) attention weights, as output_attentions=True gives them."""
+    import torch
+
+    tokenizer, model = _pytorch(name)
+    encoded = tokenizer(text, return_tensors="pt")
+    with torch.no_grad():
+        found = model(**encoded, output_attentions=True)
+    return torch.stack(found.attentions, 1)[0].numpy()
+
+
+def pytorch_next(text: str, temperature: float) -> Any:
+    import torch
+
+    tokenizer, model = _pytorch("tiny-gpt2-austen")
+    with torch.no_grad():
+        logits = model(**tokenizer(text, return_tensors="pt")).logits[0, -1]
+    return torch.softmax(logits / temperature, dim=-1).numpy()
+
+
+def pytorch_greedy(text: str, steps: int) -> str:
+    import torch
+
+    tokenizer, model = _pytorch("tiny-gpt2-austen")
+    ids = tokenizer(text, return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        out = model.generate(ids, max_new_tokens=steps, do_sample=False, pad_token_id=tokenizer.pad_token_id)
+    return str(tokenizer.decode(out[0]))
+
+
+def _wait(page: Any, view: Any) -> str:
+    page.wait_for_function(
+        "v => ['done', 'error', 'unsupported'].includes(v.dataset.state)", arg=view.element_handle(), timeout=60000
+    )
+    return str(view.get_attribute("data-state"))
+
+
+def _computed(page: Any, site_url: str, path: str, selector: str, model: int = 0) -> Any:
+    """The view on its page, after its run button was pressed with its prefilled text (with its ``model``-th model)."""
+    page.goto(f"{site_url}/{path}/", wait_until="networkidle")
+    view = page.locator(selector)
+    if model:
+        view.locator(f'.attention-view__models input[value="{model}"]').check()
+    view.locator(".try-it__run").click()
+    assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
+    return view
+
+
+def _matrix(view: Any) -> list[list[float]]:
+    rows = view.locator(".attention-view__matrix tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.querySelectorAll('td')].map(c => Number(c.dataset.weight)))"
+    )
+    return rows
+
+
+def test_every_layer_and_head_of_both_models_equals_pytorch_on_the_pages_sentences(tab: tuple, site_url: str) -> None:
+    page, traffic = tab
+    spec = export()["views"]["attention"]
+    page.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
+    view = page.locator(".attention-view")
+    checked = 0
+    for index, name in enumerate(spec["models"]):
+        view.locator(f'.attention-view__models input[value="{index}"]').check()
+        for example in spec["examples"]:
+            view.locator(".attention-view__example", has_text=example).first.click()
+            assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
+            want = pytorch_attentions(name, example)
+            layers, heads, n, _ = want.shape
+            for layer in range(layers):
+                view.locator('select[aria-label="層"]').select_option(str(layer))
+                for head in range(heads):
+                    view.locator('select[aria-label="ヘッド"]').select_option(str(head))
+                    got = _matrix(view)
+                    assert len(got) == n and all(len(row) == n for row in got), (name, example)
+                    worst = max(abs(got[i][j] - float(want[layer, head, i, j])) for i in range(n) for j in range(n))
+                    assert worst <= ATTENTION_TOLERANCE, (name, example, layer, head, worst)
+                    checked += 1
+    # every head of every layer of both models, on every sentence the view offers
+    assert checked == len(spec["examples"]) * (6 * 12 + 2 * 4)
+    traffic.assert_clean()
+
+
+def test_the_decoders_causal_mask_is_drawn_and_its_weights_are_zero(tab: tuple, site_url: str) -> None:
+    page, _ = tab
+    view = _computed(page, site_url, "chapter-1-4", ".attention-view", model=1)
+    cells = view.locator(".attention-view__matrix tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.querySelectorAll('td')].map(c => c.classList.contains('attention-view__masked')))"
+    )
+    n = len(cells)
+    assert n > 5
+    assert all(cells[i][j] == (j > i) for i in range(n) for j in range(n)), "the masked cells are the upper triangle"
+    assert all(got == 0 for i, row in enumerate(_matrix(view)) for j, got in enumerate(row) if j > i)
+    assert "因果マスク" in view.locator(".attention-view__notes").inner_text()
+
+
+def test_a_token_shows_where_it_looks_in_both_layouts_and_all_heads_at_once(tab: tuple, site_url: str) -> None:
+    page, _ = tab
+    view = _computed(page, site_url, "chapter-1-4", ".attention-view")
+    view.locator(".attention-view__token", has_text="it").first.click()
+    assert view.locator(".attention-view__focus").inner_text().startswith("「it」が見ている先")
+    view.locator('select[aria-label="表示"]').select_option("lines")
+    assert view.locator(".attention-view__lines line").count() > 0
+    view.locator('select[aria-label="ヘッド"]').select_option("all")
+    assert view.locator(".attention-view__head").count() == 12
+    view.locator(".attention-view__head").nth(4).click()
+    assert view.get_attribute("data-head") == "4"
+
+
+def _set_slider(view: Any, label: str, value: float) -> None:
+    view.locator(f'input[type="range"][aria-label="{label}"]').evaluate(
+        "(input, value) => { input.value = value; input.dispatchEvent(new Event('input')) }", str(value)
+    )
+
+
+def _bars(view: Any) -> list[tuple[int, float]]:
+    rows = view.locator(".next-token__bars [data-token-id]").evaluate_all(
+        "rows => rows.map(r => [Number(r.dataset.tokenId), Number(r.dataset.probability)])"
+    )
+    return [(int(i), float(p)) for i, p in rows]
+
+
+def test_the_next_token_bars_equal_pytorch_at_three_temperatures(tab: tuple, site_url: str) -> None:
+    page, traffic = tab
+    spec = export()["views"]["next-token"]
+    page.goto(f"{site_url}/inference/", wait_until="networkidle")
+    view = page.locator(".next-token-view")
+    checked = 0
+    for example in spec["examples"]:
+        view.locator(".attention-view__example", has_text=example).first.click()
+        assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
+        for temperature in TEMPERATURES:
+            _set_slider(view, "温度", temperature)
+            want = pytorch_next(example, temperature)
+            bars = _bars(view)
+            assert len(bars) == 10
+            assert [i for i, _ in bars] == [int(i) for i in want.argsort()[::-1][:10]], (example, temperature)
+            assert all(abs(p - float(want[i])) <= PROBABILITY_TOLERANCE for i, p in bars), (example, temperature)
+            checked += 1
+    assert checked == len(spec["examples"]) * len(TEMPERATURES)
+    traffic.assert_clean()
+
+
+def test_top_k_and_top_p_reshape_the_bars_without_running_the_model_again(tab: tuple, site_url: str) -> None:
+    page, _ = tab
+    view = _computed(page, site_url, "inference", ".next-token-view")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    _set_slider(view, "top-k", 3)
+    kept = [p for _, p in _bars(view) if p > 0]
+    assert len(kept) == 3 and abs(sum(kept) - 1) < 1e-6
+    _set_slider(view, "top-k", 0)
+    _set_slider(view, "top-p", 0.05)
+    assert len([p for _, p in _bars(view) if p > 0]) == 1  # the most likely token always stays
+    assert requests == []
+
+
+def test_greedy_steps_equal_generate_and_seeded_draws_repeat(tab: tuple, site_url: str) -> None:
+    page, _ = tab
+    spec = export()["views"]["next-token"]
+    page.goto(f"{site_url}/inference/", wait_until="networkidle")
+    view = page.locator(".next-token-view")
+    for example in spec["examples"]:
+        view.locator(".attention-view__example", has_text=example).first.click()
+        assert _wait(page, view) == "done"
+        for step in range(1, GREEDY_STEPS + 1):
+            view.locator(".next-token__step").first.click()
+            page.wait_for_function(f"v => v.dataset.steps === '{step}'", arg=view.element_handle())
+        page.wait_for_function("v => !v.querySelector('.next-token__step').disabled", arg=view.element_handle())
+        got = view.locator(".next-token__text").get_attribute("data-text")
+        assert got == pytorch_greedy(example, GREEDY_STEPS), example
+
+    def draws(seed: int) -> str:
+        view.locator('input[aria-label="くじの種"]').fill(str(seed))
+        view.locator(".next-token__reset").click()
+        page.wait_for_function("v => !v.dataset.steps || v.dataset.steps === '0'", arg=view.element_handle())
+        for step in range(1, 6):
+            view.locator(".next-token__step").nth(1).click()
+            page.wait_for_function(f"v => v.dataset.steps === '{step}'", arg=view.element_handle())
+        page.wait_for_function("v => !v.querySelector('.next-token__step').disabled", arg=view.element_handle())
+        return str(view.locator(".next-token__text").get_attribute("data-text"))
+
+    _set_slider(view, "温度", 1.5)
+    first = draws(7)
+    assert draws(7) == first, "the same seed draws the same tokens"
+    assert any(draws(seed) != first for seed in (8, 9, 10)), "another seed draws other tokens"
+
+
+@pytest.mark.parametrize(
+    ("selector", "path", "text", "said"),
+    [
+        (".attention-view", "chapter-1-4", "", "文を入力してください"),
+        (".attention-view", "chapter-1-4", "   \n ", "文を入力してください"),
+        (".attention-view", "chapter-1-4", "long " * 400, "最後の"),
+        (".attention-view", "chapter-1-4", "猫が好き 🐈", "読めない文字"),
+        (".next-token-view", "inference", "", "書き出しの文を入力してください"),
+        (".next-token-view", "inference", "She was very " * 30, "捨てた"),
+        (".next-token-view", "inference", "日本語の文 🐈", "読めない文字"),
+    ],
+    ids=["empty", "spaces", "2000 characters", "Japanese and emoji", "empty prompt", "too long", "Japanese prompt"],
+)
+def test_bad_input_gets_a_clear_message_in_the_view(
+    tab: tuple, site_url: str, selector: str, path: str, text: str, said: str
+) -> None:
+    page, traffic = tab
+    page.goto(f"{site_url}/{path}/", wait_until="networkidle")
+    view = page.locator(selector)
+    view.locator(".try-it__input").fill(text)
+    view.locator(".try-it__run").click()
+    page.wait_for_function("v => ['done', 'error'].includes(v.dataset.state)", arg=view.element_handle(), timeout=60000)
+    assert said in view.inner_text()
+    traffic.assert_clean()  # and what was typed went nowhere
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_views_fit_the_page_at_both_widths(browser: Any, site_url: str, width: int) -> None:
+    shots = ROOT / "test-results"
+    shots.mkdir(exist_ok=True)
+    for path, selector in (("chapter-1-4", ".attention-view"), ("inference", ".next-token-view")):
+        with open_tab(browser, site_url, width=width) as (page, _):
+            view = _computed(page, site_url, path, selector)
+            overflow = page.evaluate("document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
+            assert overflow <= 0, f"{path} at {width} px scrolls sideways by {overflow} px"
+            view.screenshot(path=str(shots / f"view-{path}-{width}.png"))
+
+
+def test_the_published_models_are_the_boxes_files_and_small(built_site: Path) -> None:
+    for name in ("all-MiniLM-L6-v2", "tiny-gpt2-austen"):
+        assert (built_site / "models" / name / "model.onnx").is_file()
+    # the tiny GPT-2's own files stay near a few MB; MiniLM is the similarity box's file, not a second copy
+    size = sum(f.stat().st_size for f in (built_site / "models" / "tiny-gpt2-austen").iterdir())
+    assert size < 4_000_000
