@@ -4,6 +4,7 @@ the page's sentences, the next-token probabilities at three temperatures, greedy
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ ATTENTION_TOLERANCE = 1e-3  # the issue's bound for a weight
 PROBABILITY_TOLERANCE = 1e-4  # and for a probability
 TEMPERATURES = (0.5, 1.0, 1.5)
 GREEDY_STEPS = 10
+
+
+def _chip(view: Any, example: str) -> Any:
+    """The example button whose whole text is ``example`` (a substring match would take 三千五百二十一 for 百)."""
+    return view.locator(".attention-view__example", has_text=re.compile(f"^{re.escape(example)}$"))
 
 
 def export() -> dict[str, Any]:
@@ -83,6 +89,21 @@ def _computed(page: Any, site_url: str, path: str, selector: str, model: int = 0
     return view
 
 
+def _every_head_equals(view: Any, want: Any, context: tuple) -> int:
+    """Select every layer and head of the view in turn and compare its table with ``want`` (layer, head, rows,
+    columns) within the tolerance; how many heads were compared."""
+    layers, heads, rows, columns = want.shape
+    for layer in range(layers):
+        view.locator('select[aria-label="層"]').select_option(str(layer))
+        for head in range(heads):
+            view.locator('select[aria-label="ヘッド"]').select_option(str(head))
+            got = _matrix(view)
+            assert len(got) == rows and all(len(row) == columns for row in got), context
+            worst = max(abs(got[i][j] - float(want[layer, head, i, j])) for i in range(rows) for j in range(columns))
+            assert worst <= ATTENTION_TOLERANCE, (*context, layer, head, worst)
+    return layers * heads
+
+
 def _matrix(view: Any) -> list[list[float]]:
     rows = view.locator(".attention-view__matrix tbody tr").evaluate_all(
         "rows => rows.map(r => [...r.querySelectorAll('td')].map(c => Number(c.dataset.weight)))"
@@ -99,19 +120,9 @@ def test_every_layer_and_head_of_both_models_equals_pytorch_on_the_pages_sentenc
     for index, name in enumerate(spec["models"]):
         view.locator(f'.attention-view__models input[value="{index}"]').check()
         for example in spec["examples"]:
-            view.locator(".attention-view__example", has_text=example).first.click()
+            _chip(view, example).click()
             assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
-            want = pytorch_attentions(name, example)
-            layers, heads, n, _ = want.shape
-            for layer in range(layers):
-                view.locator('select[aria-label="層"]').select_option(str(layer))
-                for head in range(heads):
-                    view.locator('select[aria-label="ヘッド"]').select_option(str(head))
-                    got = _matrix(view)
-                    assert len(got) == n and all(len(row) == n for row in got), (name, example)
-                    worst = max(abs(got[i][j] - float(want[layer, head, i, j])) for i in range(n) for j in range(n))
-                    assert worst <= ATTENTION_TOLERANCE, (name, example, layer, head, worst)
-                    checked += 1
+            checked += _every_head_equals(view, pytorch_attentions(name, example), (name, example))
     # every head of every layer of both models, on every sentence the view offers
     assert checked == len(spec["examples"]) * (6 * 12 + 2 * 4)
     traffic.assert_clean()
@@ -163,7 +174,7 @@ def test_the_next_token_bars_equal_pytorch_at_three_temperatures(tab: tuple, sit
     view = page.locator(".next-token-view")
     checked = 0
     for example in spec["examples"]:
-        view.locator(".attention-view__example", has_text=example).first.click()
+        _chip(view, example).click()
         assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
         for temperature in TEMPERATURES:
             _set_slider(view, "温度", temperature)
@@ -197,7 +208,7 @@ def test_greedy_steps_equal_generate_and_seeded_draws_repeat(tab: tuple, site_ur
     page.goto(f"{site_url}/inference/", wait_until="networkidle")
     view = page.locator(".next-token-view")
     for example in spec["examples"]:
-        view.locator(".attention-view__example", has_text=example).first.click()
+        _chip(view, example).click()
         assert _wait(page, view) == "done"
         for step in range(1, GREEDY_STEPS + 1):
             view.locator(".next-token__step").first.click()
@@ -248,16 +259,30 @@ def test_bad_input_gets_a_clear_message_in_the_view(
     traffic.assert_clean()  # and what was typed went nowhere
 
 
+_VIEW = re.compile(r'class="try-it (?P<kind>[a-z-]+-view)"')
+
+
+def every_view(site: Path) -> list[tuple[str, str]]:
+    """(page, selector) of every view the built site has, read from its pages (none is forgotten when one is added)."""
+    return [
+        (html.parent.relative_to(site).as_posix(), f".{m['kind']}")
+        for html in sorted(site.glob("**/index.html"))
+        for m in _VIEW.finditer(html.read_text(encoding="utf-8"))
+    ]
+
+
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_views_fit_the_page_at_both_widths(browser: Any, site_url: str, width: int) -> None:
+def test_the_views_fit_the_page_at_both_widths(browser: Any, site_url: str, built_site: Path, width: int) -> None:
     shots = ROOT / "test-results"
     shots.mkdir(exist_ok=True)
-    for path, selector in (("chapter-1-4", ".attention-view"), ("inference", ".next-token-view")):
+    views = every_view(built_site)
+    assert len(views) >= 3, views
+    for path, selector in views:
         with open_tab(browser, site_url, width=width) as (page, _):
             view = _computed(page, site_url, path, selector)
             overflow = page.evaluate("document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
             assert overflow <= 0, f"{path} at {width} px scrolls sideways by {overflow} px"
-            view.screenshot(path=str(shots / f"view-{path}-{width}.png"))
+            view.screenshot(path=str(shots / f"view-{path}-{selector[1:]}-{width}.png"))
 
 
 def test_the_published_models_are_the_boxes_files_and_small(built_site: Path) -> None:
@@ -266,3 +291,66 @@ def test_the_published_models_are_the_boxes_files_and_small(built_site: Path) ->
     # the tiny GPT-2's own files stay near a few MB; MiniLM is the similarity box's file, not a second copy
     size = sum(f.stat().st_size for f in (built_site / "models" / "tiny-gpt2-austen").iterdir())
     assert size < 4_000_000
+
+
+def pytorch_numbers(text: str) -> tuple[str, dict[str, Any]]:
+    """What the tiny Encoder-Decoder writes for ``text`` (greedy), and its three attentions as the view draws them
+    (the Decoder's rows are the steps that wrote each digit and the final </s>)."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    folder = ROOT / "checkpoints" / "kanji-numbers"
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder, attn_implementation="eager").eval()
+    encoded = tokenizer(text, return_tensors="pt")
+    with torch.no_grad():
+        written = model.generate(**encoded, max_new_tokens=12, do_sample=False, num_beams=1)[0]
+        steps = written[:-1] if written[-1] == model.config.eos_token_id else written
+        found = model(**encoded, decoder_input_ids=steps[None], output_attentions=True)
+    answer = "".join(tokenizer.convert_ids_to_tokens(written, skip_special_tokens=True))
+    names = {"cross": "cross_attentions", "encoder": "encoder_attentions", "decoder": "decoder_attentions"}
+    return answer, {kind: torch.stack(found[name], 1)[0].numpy() for kind, name in names.items()}
+
+
+def test_the_numbers_view_writes_what_generate_writes_and_every_attention_equals_pytorch(
+    tab: tuple, site_url: str
+) -> None:
+    page, traffic = tab
+    spec = export()["views"]["numbers"]
+    page.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
+    view = page.locator(".numbers-view")
+    checked = 0
+    for example in spec["examples"]:
+        _chip(view, example).click()
+        assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
+        answer, attentions = pytorch_numbers(example)
+        assert view.get_attribute("data-answer") == answer, example
+        for kind, want in attentions.items():
+            view.locator('select[aria-label="アテンション"]').select_option(kind)
+            checked += _every_head_equals(view, want, (example, kind))
+    assert checked == len(spec["examples"]) * 3 * 2 * 4  # 3 kinds of attention, 2 layers, 4 heads
+    traffic.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "漢数字を入力してください"),
+        ("2024", "漢数字で書いてください"),
+        ("２０２４", "漢数字で書いてください"),
+        ("三千ごひゃく", "読めない文字が 4 個"),
+        ("一兆", "読めない文字が 1 個"),
+        ("十億", "学習した範囲"),
+        ("千千", "漢数字として読めない並び"),
+        ("一" * 31, "長すぎます"),
+    ],
+    ids=["empty", "digits", "full-width", "mixed scripts", "unknown unit", "out of range", "no numeral", "too long"],
+)
+def test_the_numbers_view_says_what_it_cannot_read(tab: tuple, site_url: str, text: str, said: str) -> None:
+    page, _ = tab
+    page.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
+    view = page.locator(".numbers-view")
+    view.locator(".try-it__input").fill(text)
+    view.locator(".try-it__run").click()
+    assert _wait(page, view) in ("done", "error")
+    assert said in view.inner_text()

@@ -13,8 +13,8 @@ import onnx
 import onnxruntime
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
-from transformers import (AutoModel, AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSequenceClassification,
-                          AutoModelForTokenClassification, AutoTokenizer, pipeline)
+from transformers import (AutoModel, AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM,
+                          AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer, pipeline)
 
 OUT = Path("checkpoints/browser")
 TOLERANCE = 0.002  # largest change of a probability (or cosine) that still counts as the same answer
@@ -34,6 +34,9 @@ MODELS = {  # checkpoint folder: (class, the outputs the browser reads, the inpu
         "My name is Sylvain and I work at Hugging Face in Brooklyn."]),
     "checkpoints/all-MiniLM-L6-v2": (AutoModel, ["last_hidden_state", "attentions"], [
         "I loved this movie.", "The film was wonderful.", "The pizza was cold and bland.", "Attention is all you need."]),
+    # the Encoder-Decoder reads its input again at every step (30 tokens at most): no cache to export
+    "checkpoints/kanji-numbers": (AutoModelForSeq2SeqLM, ["logits", "encoder_attentions", "decoder_attentions",
+                                                          "cross_attentions"], []),
 }
 STRICTER = {"checkpoints/tiny-gpt2-austen": 0.0001}
 BOXES = {  # box on a page: (task, checkpoint, prefilled text, settings)
@@ -56,32 +59,43 @@ VIEWS = {  # a view on a page: the models it offers, and its one-click examples
         "She was very happy to see him.", "I loved this movie."]},
     "next-token": {"models": ["tiny-gpt2-austen"], "examples": [
         "It is a truth universally", "She was", "In this course, we will teach you how to"]},
+    "numbers": {"models": ["kanji-numbers"], "examples": [
+        "三千五百二十一", "二万七", "五億八千百万三千六百六十五", "百", "十億"]},
 }
 
 
 class Output(torch.nn.Module):
-    """The model with plain tensors in and plain tensors out, which is what ONNX export traces. "attentions" is every
-    layer's attention weights as one tensor: (batch, layer, head, the token that looks, the token it looks at)."""
+    """The model with plain tensors in and plain tensors out, which is what ONNX export traces. An "...attentions"
+    output is every layer's attention weights as one tensor: (batch, layer, head, the token that looks, the token it
+    looks at)."""
 
     def __init__(self, model, names, outputs):
         super().__init__()
         self.model, self.names, self.outputs = model, names, outputs
 
     def forward(self, *tensors):
-        found = self.model(**dict(zip(self.names, tensors)), output_attentions="attentions" in self.outputs)
-        return tuple(torch.stack(found.attentions, 1) if o == "attentions" else found[o] for o in self.outputs)
+        found = self.model(**dict(zip(self.names, tensors)), output_attentions=any("attentions" in o for o in self.outputs))
+        return tuple(torch.stack(found[o], 1) if "attentions" in o else found[o] for o in self.outputs)
 
 
 def export(model, tokenizer, outputs, path):
-    """Write the model as ONNX; the names of its inputs (the tokenizer's, in the order the model takes them)."""
+    """Write the model as ONNX; the names of its inputs (the tokenizer's, in the order the model takes them, and the
+    written sequence for an Encoder-Decoder)."""
     sample = tokenizer(["a short example", "and a longer one"], padding=True, truncation=True, max_length=8, return_tensors="pt")
     names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
-    axes = {name: {0: "batch", 1: "tokens"} for name in names}
-    axes.update({o: {0: "batch", 3: "tokens", 4: "seen"} if o == "attentions" else {0: "batch", 1: "tokens"}
-                 for o in outputs})
+    tensors = [sample[n] for n in names]
+    if model.config.is_encoder_decoder:
+        names.append("decoder_input_ids")
+        tensors.append(torch.tensor([[1, 5, 6], [1, 7, 8]]))
+    axes = {name: {0: "batch", 1: "decoder" if name == "decoder_input_ids" else "tokens"} for name in names}
+    seen = {"encoder_attentions": ("tokens", "tokens"), "decoder_attentions": ("decoder", "decoder"),
+            "cross_attentions": ("decoder", "tokens"), "attentions": ("tokens", "seen")}
+    for o in outputs:
+        axes[o] = ({0: "batch", 3: seen[o][0], 4: seen[o][1]} if o in seen else
+                   {0: "batch", 1: "decoder" if model.config.is_encoder_decoder else "tokens"})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the tracer's notes about Python control flow in transformers' code
-        torch.onnx.export(Output(model, names, outputs).eval(), tuple(sample[n] for n in names), path,
+        torch.onnx.export(Output(model, names, outputs).eval(), tuple(tensors), path,
                           input_names=names, output_names=outputs, dynamic_axes=axes, dynamo=False, opset_version=17)
     return names
 
@@ -122,6 +136,13 @@ def same_choices(p, q, k, tolerance):
 
 def agreement(task_class, tokenizer, texts, run_reference, run_candidate, tolerance):
     """(largest change of a shown number, same answers?) of candidate against reference, on what the boxes show."""
+    if task_class is AutoModelForSeq2SeqLM:  # greedy writing from the same input: the same next token, step by step
+        worst, same = 0.0, True
+        for text in texts:
+            for feed in written_steps(tokenizer, text, run_reference):
+                p, q = (softmax(run(feed)[0][0, -1]) for run in (run_reference, run_candidate))
+                worst, same = max(worst, float(np.abs(p - q).max())), same and same_choices(p, q, 1, tolerance)
+        return worst, same
     if task_class is AutoModelForCausalLM:  # greedy generation: the same next token, step by step
         worst, same = 0.0, True
         for text in texts:
@@ -149,12 +170,31 @@ def agreement(task_class, tokenizer, texts, run_reference, run_candidate, tolera
     return worst, all(same_choices(p, q, k, tolerance) for p, q, k in pairs)
 
 
-def attention_agreement(tokenizer, texts, run_reference, run_candidate):
-    """The largest change of an attention weight, over every layer, head and token of the texts."""
+def written_steps(tokenizer, text, run, limit=12):
+    """The feeds of an Encoder-Decoder writing greedily from ``text`` (what ``run`` chooses), one per step."""
+    source = {name: array.astype(np.int64) for name, array in tokenizer(text, return_tensors="np").items()}
+    written = np.array([[tokenizer.bos_token_id]], dtype=np.int64)
+    feeds = []
+    for _ in range(limit):
+        feeds.append({**source, "decoder_input_ids": written})
+        choice = int(run(feeds[-1])[0][0, -1].argmax())
+        if choice == tokenizer.eos_token_id:
+            break
+        written = np.concatenate([written, [[choice]]], axis=1)
+    return feeds
+
+
+def attention_agreement(tokenizer, texts, run_reference, run_candidate, seq2seq):
+    """The largest change of an attention weight, over every kind of attention, layer, head and token of the texts
+    (an Encoder-Decoder's as it has written its whole answer)."""
     worst = 0.0
     for text in texts:
-        feed = {name: array.astype(np.int64) for name, array in tokenizer(text, return_tensors="np").items()}
-        worst = max(worst, float(np.abs(run_reference(feed)[1] - run_candidate(feed)[1]).max()))
+        if seq2seq:
+            feed = written_steps(tokenizer, text, run_reference)[-1]
+        else:
+            feed = {name: array.astype(np.int64) for name, array in tokenizer(text, return_tensors="np").items()}
+        ours, theirs = run_reference(feed), run_candidate(feed)
+        worst = max([worst] + [float(np.abs(a - b).max()) for a, b in zip(ours[1:], theirs[1:])])
     return worst
 
 
@@ -222,7 +262,9 @@ with tempfile.TemporaryDirectory() as scratch:
         for variant, path in variants.items():
             reference, candidate = pytorch(model, wanted), session(path)
             worst, same = agreement(task_class, tokenizer, texts, reference, candidate, tolerance)
-            attention = attention_agreement(tokenizer, texts, reference, candidate) if "attentions" in wanted else 0.0
+            seq2seq = task_class is AutoModelForSeq2SeqLM
+            shows = any("attentions" in o for o in wanted)
+            attention = attention_agreement(tokenizer, texts, reference, candidate, seq2seq) if shows else 0.0
             ok = same and worst <= tolerance and attention <= ATTENTION_TOLERANCE
             results[variant] = (path.stat().st_size, worst, same, attention, ok)
         # the smallest file whose answers are the same and whose numbers move by at most the tolerance
@@ -235,7 +277,7 @@ with tempfile.TemporaryDirectory() as scratch:
         chosen[name] = {"precision": best, "bytes": results[best][0], "inputs": inputs, "output": wanted[0],
                         "outputs": wanted}
         for variant, (size, worst, same, attention, _) in results.items():
-            shown = ("≤" if attention <= ATTENTION_TOLERANCE else ">") + f" {ATTENTION_TOLERANCE}" if "attentions" in wanted else ""
+            shown = ("≤" if attention <= ATTENTION_TOLERANCE else ">") + f" {ATTENTION_TOLERANCE}" if shows else ""
             rows.append((name, variant, size, f"{tolerance}", worst, shown, same, variant == best))
 
 boxes = {box: {"task": task, "model": checkpoint.removeprefix("checkpoints/"), "text": text, "settings": settings,

@@ -4,7 +4,8 @@
 - ``texts``: the Japanese of the engine's parts of a page;
 - ``bundle``: what downloads/ publishes and the 「手元で動かすには」 box (``{% run_locally %}``);
 - ``try_it``: the 「自分で試す」 box (``{% try_it "name" %}``);
-- ``views``: the attention view and the next-token view (``{% attention_view %}``, ``{% next_token_view %}``);
+- ``views``: the attention, next-token and numbers views (``{% attention_view %}``, ``{% next_token_view %}``,
+  ``{% numbers_view %}``);
 - ``notebook_setup``: a chapter notebook's first cells.
 
 mkdocs.yml names this package in the ``livenotes`` plugin's ``site:`` setting.
@@ -17,7 +18,7 @@ from notes_site.bundle import BUNDLE, RUN_LOCALLY
 from notes_site.notebook_setup import setup_cells
 from notes_site.texts import TEXTS
 from notes_site.try_it import TRY_IT
-from notes_site.views import ATTENTION_VIEW, NEXT_TOKEN_VIEW
+from notes_site.views import ATTENTION_VIEW, NEXT_TOKEN_VIEW, NUMBERS_VIEW
 
 # the libraries whose versions the pages show (under each output, and in downloads/manifest.json)
 LIBRARIES = ("torch", "transformers", "tokenizers", "safetensors", "numpy", "matplotlib", "scikit-learn")
@@ -28,5 +29,5 @@ SITE = Site(
     libraries=LIBRARIES,
     bundle=BUNDLE,
     notebook_setup=setup_cells,
-    directives=(TRY_IT, RUN_LOCALLY, ATTENTION_VIEW, NEXT_TOKEN_VIEW),
+    directives=(TRY_IT, RUN_LOCALLY, ATTENTION_VIEW, NEXT_TOKEN_VIEW, NUMBERS_VIEW),
 )

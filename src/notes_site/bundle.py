@@ -34,6 +34,8 @@ BUNDLE = BundleSpec(
         "checkpoints/tiny-bert-austen": f"このサイトのレシピが {_AUSTEN} でゼロから事前学習した小さな BERT",
         "checkpoints/minilm-sentiment": "all-MiniLM-L6-v2(Apache License 2.0)を data/rotten_tomatoes で"
         "ファインチューニングした感情分析モデル。all-MiniLM-L6-v2 のライセンスと data/rotten_tomatoes の条件を引き継ぐ",
+        "checkpoints/kanji-numbers": "このサイトのレシピが、その場で作った漢数字と数字の組(乱数の種つき)から"
+        "ゼロから学習した小さな Encoder-Decoder",
         "checkpoints/minilm-ner": "all-MiniLM-L6-v2(Apache License 2.0)を Faker(MIT License)が作った合成文で"
         "ファインチューニングした固有表現抽出モデル。元のモデルのライセンスを引き継ぐ",
     },

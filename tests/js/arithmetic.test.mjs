@@ -93,6 +93,9 @@ test("one head's weights are cut from the attentions output by layer and head", 
   assert.deepEqual(headWeights(data, dims, 1, 2), [[1200, 1201], [1210, 1211]])
   assert.deepEqual(headWeights(data, dims, 0, 0), [[0, 1], [10, 11]])
   assert.throws(() => headWeights(data, dims, 2, 0), RangeError)
+  // cross-attention: 2 written tokens looking at 3 input tokens
+  const cross = Float32Array.from({ length: 1 * 1 * 2 * 3 }, (_, k) => k)
+  assert.deepEqual(headWeights(cross, [1, 1, 1, 2, 3], 0, 0), [[0, 1, 2], [3, 4, 5]])
   assert.throws(() => headWeights(data, dims, 0, 3), RangeError)
 })
 

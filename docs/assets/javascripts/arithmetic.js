@@ -121,14 +121,16 @@ export function cutToLimit(ids, limit, isSpecial) {
 }
 
 /**
- * One head's attention weights from the "attentions" output (dims [batch, layer, head, n, n], batch 1): rows are
- * the tokens that look, columns the tokens they look at; each row sums to 1.
+ * One head's attention weights from an "...attentions" output (dims [batch, layer, head, rows, columns], batch 1):
+ * rows are the tokens that look, columns the tokens they look at (the input's, for cross-attention); each row sums
+ * to 1.
  */
 export function headWeights(data, dims, layer, head) {
-  const [, layers, heads, n] = dims
+  const [, layers, heads, rows, columns] = dims
   if (layer < 0 || layer >= layers || head < 0 || head >= heads) throw new RangeError(`no head ${layer}/${head}`)
-  const start = (layer * heads + head) * n * n
-  return Array.from({ length: n }, (_, i) => Array.from(data.subarray(start + i * n, start + (i + 1) * n)))
+  const start = (layer * heads + head) * rows * columns
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from(data.subarray(start + i * columns, start + (i + 1) * columns)))
 }
 
 /** The k tokens a row of weights looks at most, largest first, with their weights. */
