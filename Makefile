@@ -47,6 +47,7 @@ bench: setup-browser  ## builds, the serve edit loop, search candidates, 自分�
 	$(VENV)/python bench/search_candidates.py
 	$(VENV)/python bench/try_it_timing.py
 	$(VENV)/python bench/views_timing.py
+	$(VENV)/python bench/page_weight.py
 
 clean:
 	rm -rf site .cache

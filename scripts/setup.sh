@@ -15,6 +15,8 @@ ORT_MJS_SHA256=11e64bd8ffe11bd1a2a2f0d6275fdfbbba7262f0b76b99b53d228a8a22ef3d90 
 ORT_WASM_SHA256=3398c10d07d229bd91b364548e130e0e51a8e5704b88c7c083ebbeb78842dee2  # dist/ort-wasm-simd-threaded.wasm
 TOKENIZERS_VERSION=0.2.0  # @huggingface/tokenizers, the tokenizers inside transformers.js 4.3.1 (^0.2.0)
 TOKENIZERS_SHA256=258e46332101335ce8d95aed7745b19ac3b46d37f3e159a89cf894c2ea9b1d3a  # dist/tokenizers.min.mjs
+AXE_VERSION=4.14.1  # axe-core (MPL-2.0), for the tests only: WCAG 2 A/AA checks of every page; never shipped
+AXE_SHA256=29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c  # axe.min.js
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
@@ -99,12 +101,14 @@ done
 background=()
 
 # 5. for the tests: Debian's Chromium and the CJK fonts (without them Japanese is boxes); on x86-64 also qemu-user,
-#    whose qemu-x86_64 runs the worker on an emulated CPU (make check EMULATE=max; tests/test_worker_process.py)
+#    whose qemu-x86_64 runs the worker on an emulated CPU (make check EMULATE=max; tests/test_worker_process.py),
+#    and axe-core for tests/test_accessibility.py
 if [ "${1:-}" = "--browser" ]; then
   wanted=()
   command -v chromium >/dev/null || wanted+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || wanted+=(fonts-noto-cjk)
   [ "$(uname -m)" != x86_64 ] || command -v qemu-x86_64 >/dev/null || wanted+=(qemu-user)
+  npm_file axe-core "$AXE_VERSION" axe.min.js tests/vendor/axe.min.js "$AXE_SHA256"
   if [ ${#wanted[@]} -gt 0 ]; then
     say "installing ${wanted[*]} with apt-get"
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -23,6 +23,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def site_pages(site: Path) -> list[str]:
+    """Every page of a built site, as its folder under the site ("." for the home page)."""
+    return sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+
+
+def page_url(origin: str, page: str) -> str:
+    """The address of a page from :func:`site_pages` on the served site."""
+    return f"{origin}/{'' if page == '.' else page + '/'}"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -93,15 +103,26 @@ def open_tab(
 
 
 class Traffic:
-    """Every request a page makes: which hosts, and which failed."""
+    """Every request a page makes: which hosts and paths, and which failed."""
 
     def __init__(self, page: Any, origin: str) -> None:
         self.origin = urlparse(origin).netloc
         self.hosts: set[str] = set()
+        self.paths: list[str] = []
         self.failed: list[str] = []
-        page.on("request", lambda r: self.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+        page.on("request", self._seen)
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         page.on("response", lambda r: self.failed.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
+
+    def _seen(self, request: Any) -> None:
+        if request.url.startswith("http"):
+            url = urlparse(request.url)
+            self.hosts.add(url.netloc)
+            self.paths.append(url.path)
+
+    def asked_for(self, name: str) -> bool:
+        """Whether the page requested a file called ``name`` (any folder)."""
+        return any(path.rsplit("/", 1)[-1] == name for path in self.paths)
 
     def assert_clean(self) -> None:
         assert self.failed == []

@@ -84,12 +84,14 @@ def chapters(site: Path) -> list[str]:
 
 
 def heading_queries(site: Path) -> list[Query]:
-    queries = []
+    where: dict[str, set[str]] = {}  # a heading's text -> every place it heads (「もっと学ぶ」 ends every chapter)
     for chapter in chapters(site):
         parser = _Headings()
         parser.feed((site / chapter / "index.html").read_text(encoding="utf-8"))
-        queries += [Query(text, "heading", frozenset([f"{chapter}/#{id_}"])) for id_, text in parser.found]
-    return queries
+        for id_, text in parser.found:
+            where.setdefault(text, set()).add(f"{chapter}/#{id_}")
+    # a text that heads several sections cannot say which one the reader wants: any of them answers it
+    return [Query(text, "heading", frozenset(places)) for text, places in where.items()]
 
 
 def all_queries(site: Path, docs: Path) -> list[Query]:

@@ -107,7 +107,7 @@ def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prin
         fetched = subprocess.run(["livenotes-fetch", page], env=reader, cwd=folder, capture_output=True, text=True)
         assert fetched.returncode == 0, f"livenotes-fetch {page}:\n{fetched.stderr[-3000:]}"
         for name, code in snippets.items():
-            assert code == (ROOT / "snippets" / name).read_text(encoding="utf-8"), f"{page} shows {name} altered"
+            assert code == load_snippet(PROJECT, name).shown_text, f"{page} shows {name} altered"
             if name in consumers and all(name != job[1] for job in jobs):
                 jobs.append((folder, name, code))
 

@@ -293,3 +293,18 @@ def test_serve_renders_a_changed_notebook_on_the_side_and_stops_its_helper(tmp_p
         if b"livenotes._internal.page_caches" in command and str(site).encode() in command:
             helpers.append(entry.name)
     assert helpers == [], "a notebook helper outlived the server"
+
+
+# the chapter pages: the course's chapter 1 as the note follows it (the home, the workshop, the glossary, the reading
+# log and the references are not chapters)
+CHAPTERS = ("pipeline", "feature-extraction", "chapter-1-4", "tasks", "inference", "limitations", "chapter-1-summary")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_page_ends_with_where_to_learn_more(built_site: Path, chapter: str) -> None:
+    page = (built_site / chapter / "index.html").read_text(encoding="utf-8")
+    assert 'id="learn-more"' in page, chapter
+    section = page.split('id="learn-more"', 1)[1].split("<h2", 1)[0]
+    links = re.findall(r'href="(https://[^"]+)"', section)
+    assert any(link.startswith("https://huggingface.co/learn/llm-course/") for link in links), "the course's chapter"
+    assert len(links) >= 3, links

@@ -98,6 +98,27 @@ def test_every_box_on_every_page_answers_as_python_did(tab: tuple, site_url: str
     traffic.assert_clean()
 
 
+def test_every_example_chip_of_every_box_runs_its_text(tab: tuple, site_url: str, built_site: Path) -> None:
+    page, traffic = tab
+    population = every_box(built_site)
+    for path in dict.fromkeys(p for p, _ in population):
+        page.goto(f"{site_url}/{path}", wait_until="networkidle")
+        for name in [n for p, n in population if p == path]:
+            box = page.locator(f'.try-it[data-box="{name}"]').first
+            chips = box.locator(".attention-view__example")
+            assert chips.count() >= 2, f"{path} {name}: one-click examples"
+            for i in range(chips.count()):
+                chips.nth(i).click()
+                page.wait_for_function("b => b.dataset.state !== 'loading'", arg=box.element_handle(), timeout=60000)
+                page.wait_for_function(
+                    "b => ['done', 'error'].includes(b.dataset.state)", arg=box.element_handle(), timeout=60000
+                )
+                status = box.locator(".try-it__status").inner_text()
+                assert box.get_attribute("data-state") == "done", f"{path} {name} example {i}: {status}"
+                assert box.locator(".try-it__input").input_value() == chips.nth(i).get_attribute("data-text")
+    traffic.assert_clean()
+
+
 def test_bad_input_gets_a_clear_answer_and_what_is_typed_stays_in_the_page(tab: tuple, site_url: str) -> None:
     page, traffic = tab
     requests: list[str] = []
@@ -113,6 +134,12 @@ def test_bad_input_gets_a_clear_answer_and_what_is_typed_stays_in_the_page(tab: 
 
     assert run_box(page, sentiment, "日本語の映画はよかった 😀") == "done"
     assert "[UNK]" in (sentiment.locator(".try-it__tokens").text_content() or "")
+    warning = sentiment.locator(".try-it__answer .try-it__warning")  # said next to the answer, with how many
+    assert re.fullmatch(
+        r"\d+ 個のトークンは、このモデルが読めないもの\(\[UNK\]\)になりました。.*", warning.inner_text()
+    )
+    assert run_box(page, sentiment, "I loved it.") == "done"
+    assert sentiment.locator(".try-it__warning").count() == 0
 
     assert run_box(page, fill, "She was happy.") == "error"
     assert "[MASK]" in fill.locator(".try-it__status").inner_text()
@@ -126,6 +153,7 @@ def test_bad_input_gets_a_clear_answer_and_what_is_typed_stays_in_the_page(tab: 
     assert "64 トークンまでしか読めない" in generate.locator(".try-it__answer").inner_text()
     assert run_box(page, generate, "こんにちは") == "done"
     assert "バイト単位のトークン" in (generate.locator(".try-it__tokens").text_content() or "")
+    assert "読めない文字のかけら" in generate.locator(".try-it__answer .try-it__warning").inner_text()
 
     typed = '<img src=x onerror="window.__typed = 1">Sylvain works at <b>Hugging Face</b>'
     assert run_box(page, ner, typed, key="Enter") == "done"  # Enter runs the box, as the button does
@@ -142,13 +170,44 @@ def test_bad_input_gets_a_clear_answer_and_what_is_typed_stays_in_the_page(tab: 
 
 def test_a_model_that_fails_to_load_says_which_file(tab: tuple, site_url: str) -> None:
     page, _ = tab
-    page.route("**/models/minilm-sentiment/model.onnx", lambda route: route.fulfill(status=404, body="missing"))
+    page.route("**/models/minilm-sentiment-*/model.onnx", lambda route: route.fulfill(status=404, body="missing"))
     page.goto(f"{site_url}/pipeline/", wait_until="networkidle")
     box = page.locator('.try-it[data-box="sentiment"]')
     assert run_box(page, box) == "error"
-    assert "minilm-sentiment/model.onnx を読み込めませんでした(HTTP 404)" in box.locator(".try-it__status").inner_text()
-    page.unroute("**/models/minilm-sentiment/model.onnx")
+    said = box.locator(".try-it__status").inner_text()
+    assert re.search(r"minilm-sentiment-[0-9a-f]{12}/model\.onnx を読み込めませんでした\(HTTP 404\)", said), said
+    page.unroute("**/models/minilm-sentiment-*/model.onnx")
     assert run_box(page, box) == "done", "a failed load is not remembered: the next press tries again"
+
+
+KEPT = """async names => {
+  for (let i = 0; i < 200; i++) {
+    const urls = []
+    for (const name of await caches.keys())
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url)
+    if (names.every(n => urls.some(u => u.endsWith(n)))) return true
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return false
+}"""
+
+
+def test_a_model_is_downloaded_once_for_the_whole_site(browser: Any, site_url: str) -> None:
+    """The fill-mask box is on two pages: the second page runs it from the browser's Cache Storage."""
+    export = boxes_json()
+    with open_tab(browser, site_url) as (page, traffic):
+        page.goto(f"{site_url}/pipeline/", wait_until="networkidle")
+        assert run_box(page, page.locator('.try-it[data-box="fill-mask"]')) == "done"
+        assert page.evaluate(KEPT, ["model.onnx", ".wasm"]), "the model and the runtime were not kept"
+        assert any(p.endswith("model.onnx") for p in traffic.paths)
+        before = len(traffic.paths)
+        page.goto(f"{site_url}/workshop/", wait_until="networkidle")
+        box = page.locator('.try-it[data-box="fill-mask"]')
+        assert run_box(page, box) == "done"
+        check_against_python(box, "fill-mask", export["boxes"]["fill-mask"]["python"])
+        again = [p for p in traffic.paths[before:] if p.endswith((".onnx", ".wasm", "tokenizer.json"))]
+        assert again == [], f"downloaded again on the second page: {again}"
+        traffic.assert_clean()
 
 
 def test_without_webassembly_the_box_says_so(browser: Any, site_url: str) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import matplotlib_fontja  # 図の中の日本語のためのフォント(IPAex ゴシック)。import するだけで使われる
+from matplotlib.ticker import FormatStrFormatter
 
 # The numbers the model workshop's recipe measured and wrote next to the checkpoint.
 metrics = json.loads(Path("checkpoints/minilm-sentiment/metrics.json").read_text())
@@ -21,7 +22,8 @@ for name, value in bars.items():
 
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
 ax.bar([name.replace(" + ", "\n+ ") for name in bars], list(bars.values()), color=["0.7", "C1", "C0"])
-ax.set_ylim(0.5, 0.85)
+ax.set_ylim(0, 0.9)  # from 0, so that the bars' heights compare as the accuracies do
+ax.yaxis.set_major_formatter(FormatStrFormatter("%.2f"))
 ax.set_title("評価データ(レビュー 1,254 件)での正解率: 3 つの出発点の比較", fontsize=10)
 ax.set_ylabel("正解率")
 for i, value in enumerate(bars.values()):

@@ -98,8 +98,11 @@ def _box(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: 
             f"livenotes-fetch {page}",
             "```",
             "",
-            "1 行目は取得用のコマンド `livenotes-fetch` と、足りないライブラリ(transformers 5 と torch など。"
-            "入っていて新しければそのまま)を入れる。",
+            "1 行目は取得用のコマンド `livenotes-fetch` と、コードが import するライブラリ(transformers、torch、"
+            "numpy、matplotlib、matplotlib-fontja)を入れる。版を決めているのは transformers だけ(5 以上 6 未満)で、"
+            "入っている版がその範囲の外なら、pip がその範囲の版に入れ替える。ほかの 4 つは版を決めていないので、"
+            "入っていれば古くても新しくてもそのまま使い、なければ pip が選ぶ版(ふつうはその時点の最新)を入れる。"
+            "ビルドが使った版は、リポジトリの `constraints.txt` にある。",
         ]
         if folders:
             entries = [manifest["folders"][f] for f in folders]
@@ -125,9 +128,15 @@ def _box(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: 
             minutes = sum(retrain.values()) / 60
             recipes = "、".join(f"`{name}`({seconds:.0f} 秒)" for name, seconds in retrain.items())
             body += [
-                f"ダウンロードの代わりに、モデル工房のレシピで作り直すこともできる。このビルドでは {recipes}、"
-                f"合わせて約 {minutes:.0f} 分かかった(2 コアの CPU。ビルドはレシピを 2 つ並べて学習するので、"
-                "1 つずつ学習するときより時間が長めに出ている)。",
+                f"このページのチェックポイントは、モデル工房のレシピ {recipes} が作ったもの(このビルドでは"
+                f"合わせて約 {minutes:.0f} 分。2 コアの CPU で、ビルドはレシピを 2 つ並べて学習するので、"
+                "1 つずつ学習するときより時間が長めに出ている)。ただし、上の 2 行で揃うのはこのページのコードが"
+                "直接読むフォルダーとライブラリだけなので、それだけではレシピで作り直せないことが多い。"
+                "レシピが読む学習用のデータ(オースティンの本文 `data/austen`、評価用のツイート `data/tweets` など)は、"
+                "このページのコードが読まなければ 2 行目では届かない。固有表現抽出のレシピが使う Faker も、"
+                "1 行目では入らない。足りないものがあると、レシピはそこでエラーになって止まる。作り直すなら、"
+                "リポジトリを clone して `make build` を実行する(セットアップがデータを取ってきてハッシュを確かめ、"
+                "ライブラリを入れてから、レシピを順に実行する)。",
                 "",
             ]
         hub = [f"- `{folder}` の代わりに {spec.hub[folder]}" for folder in folders if folder in spec.hub]

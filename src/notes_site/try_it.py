@@ -9,8 +9,10 @@ model files put into the built site. ``docs/assets/javascripts/try_it.js`` does 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,21 +43,66 @@ def exported(ctx: RenderContext) -> dict[str, Any] | None:
     return state["export"]
 
 
-def published_model(ctx: RenderContext, model: str) -> int:
-    """Have the built site carry an exported model (under models/); its size in bytes."""
-    folder = ctx.project.root / EXPORT / model
+# one-click examples under each box's prefilled text, in the language its model reads (all of them read English
+# only); a text of several lines is one example for a box that compares lines
+EXAMPLES = {
+    "sentiment": [
+        "This is the best film I have seen in years.",
+        "The service was slow and the food was cold.",
+        "It was fine, nothing special.",
+    ],
+    "reviews": ["A charming story with a brilliant cast.", "Two hours of my life I will never get back."],
+    "fill-mask": ["It was a [MASK] day.", "He had a [MASK] house.", "She [MASK] the letter."],
+    "generate-course": ["In this course, we will teach you how to", "The best way to learn is", "Transformers are"],
+    "generate-austen": ["It is a truth universally", "Mr. Darcy was", "She could not help"],
+    "ner": ["Clara lives in Paris and works for Google.", "Arthur met Sarah at Microsoft in Seattle."],
+    "similarity": [
+        "The cat sat on the mat.\nA kitten was sleeping on the rug.\nThe stock market fell today.",
+        "How do I reset my password?\nI forgot my login details.\nWhat time does the shop open?",
+    ],
+}
+
+
+def _digest(files: list[Path]) -> str:
+    """A short digest of the files' contents: names a download for the browser's cache (a new build, a new name)."""
+    whole = hashlib.sha256()
+    for file in files:
+        whole.update(hashlib.sha256(file.read_bytes()).digest() if file.is_file() else b"-")
+    return whole.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Published:
+    folder: str  # under the site root, ending in "/": named by the contents' digest
+    size: int  # bytes
+
+
+def published_model(ctx: RenderContext, model: str) -> Published:
+    """Have the built site carry an exported model, in a folder named by its contents (the browser keeps what it
+    downloaded under that name: docs/assets/javascripts/runtime.js)."""
+    state = ctx.state("try_it").setdefault("published", {})
+    if model not in state:
+        files = [ctx.project.root / EXPORT / model / file for file in MODEL_FILES]
+        state[model] = Published(f"models/{model}-{_digest(files)}/", sum(f.stat().st_size for f in files))
+    published: Published = state[model]
     for file in MODEL_FILES:
-        ctx.publish(folder / file, f"models/{model}/{file}")
-    return sum((folder / f).stat().st_size for f in MODEL_FILES)
+        ctx.publish(ctx.project.root / EXPORT / model / file, published.folder + file)
+    return published
 
 
-def runtime_bytes(ctx: RenderContext) -> int:
+@dataclass(frozen=True)
+class RuntimeFiles:
+    digest: str  # names the browser's cache of this build's downloads (data-files)
+    size: int  # bytes
+
+
+def runtime_files(ctx: RenderContext) -> RuntimeFiles:
     """What every box and view downloads besides its model (the runtime and the page's scripts)."""
     state = ctx.state("try_it")
-    if "runtime_bytes" not in state:
-        docs = ctx.project.docs
-        state["runtime_bytes"] = sum((docs / f).stat().st_size for f in RUNTIME if (docs / f).is_file())
-    return int(state["runtime_bytes"])
+    if "runtime" not in state:
+        files = [ctx.project.docs / f for f in RUNTIME]
+        state["runtime"] = RuntimeFiles(_digest(files), sum(f.stat().st_size for f in files if f.is_file()))
+    return state["runtime"]
 
 
 def not_exported(ctx: RenderContext, title: str) -> str:
@@ -79,16 +126,18 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
         known = ", ".join(sorted(export["boxes"]))
         return ctx.placeholder(ctx.problem(SnippetError(f"unknown try-it box {name!r} (known: {known})", ctx.where)))
     model = box["model"]
-    download = published_model(ctx, model) + runtime_bytes(ctx)
+    published, runtime = published_model(ctx, model), runtime_files(ctx)
     attributes = {
         "data-box": name,
         "data-task": box["task"],
         "data-root": ctx.site_root,
-        "data-model": f"models/{model}/",
+        "data-files": runtime.digest,
+        "data-model": published.folder,
         "data-inputs": " ".join(export["models"][model]["inputs"]),
         "data-output": export["models"][model]["output"],
-        "data-download": str(download),
+        "data-download": str(published.size + runtime.size),
         "data-text": box["text"],
+        "data-examples": json.dumps(EXAMPLES.get(name, []), ensure_ascii=False),
         "data-settings": json.dumps(box["settings"]),
     }
     fallback = "<noscript>自分で試すには JavaScript が要ります。</noscript>"

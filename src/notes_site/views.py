@@ -22,7 +22,7 @@ from notes_site.try_it import (
     needs_export,
     not_exported,
     published_model,
-    runtime_bytes,
+    runtime_files,
 )
 
 # what a reader is told about each model (the rest comes from its config.json)
@@ -37,17 +37,18 @@ MAX_WRITTEN = 12  # digits an answer may have (9 in the training data) and a few
 def _model_spec(ctx: RenderContext, export: dict, name: str) -> dict:
     config = json.loads((ctx.project.root / EXPORT / name / "config.json").read_text(encoding="utf-8"))
     label, reads = LABELS[name]
+    published = published_model(ctx, name)
     spec = {
         "name": name,
         "label": label,
         "reads": reads,
-        "folder": f"models/{name}/",
+        "folder": published.folder,
         "inputs": export["models"][name]["inputs"],
         "layers": config.get("num_hidden_layers", config.get("n_layer", config.get("encoder_layers"))),
         "heads": config.get("num_attention_heads", config.get("n_head", config.get("encoder_attention_heads"))),
         "positions": config.get("max_position_embeddings", config.get("n_positions")),
         "causal": config.get("model_type") == "gpt2",
-        "bytes": published_model(ctx, name),
+        "bytes": published.size,
     }
     if config.get("is_encoder_decoder"):
         spec.update(start=config["decoder_start_token_id"], end=config["eos_token_id"], maxNew=MAX_WRITTEN)
@@ -64,7 +65,8 @@ def _view(kind: str, title: str, css: str, ctx: RenderContext) -> str:
     models = [_model_spec(ctx, export, name) for name in view["models"]]
     attributes = {
         "data-root": ctx.site_root,
-        "data-runtime-bytes": str(runtime_bytes(ctx)),
+        "data-runtime-bytes": str((runtime := runtime_files(ctx)).size),
+        "data-files": runtime.digest,
         "data-examples": json.dumps(view["examples"], ensure_ascii=False),
     }
     if kind == "attention":  # the view that offers several models

@@ -4,7 +4,7 @@
 // output_attentions=True on the page's sentences.
 
 import { headWeights, strongest } from "./arithmetic.js"
-import { MB, canRun, el, encode, loadModel, run, runOnEnter, setStatus, showFailure, shown, UserError, unreadable } from "./runtime.js"
+import { MB, canRun, el, exampleChips, encode, loadModel, run, runOnEnter, setStatus, showFailure, shown, UserError, unreadable } from "./runtime.js"
 
 const SHOWN_LIMIT = 64 // tokens a view draws (the tiny GPT-2 reads 64 at most; a longer sentence is cut, and said so)
 const NUMBERS_UP_TO = 12 // a matrix this small writes each weight in its cell
@@ -24,8 +24,7 @@ export function setup(view) {
   const input = el("textarea", {
     class: "try-it__input", rows: 2, "aria-label": "見る文", ".value": examples[0], spellcheck: "false",
   })
-  const chips = el("p", { class: "attention-view__examples" }, "例: ",
-    examples.map(text => el("button", { type: "button", class: "attention-view__example" }, text)))
+  const chips = exampleChips(examples, input, () => compute())
   const go = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "アテンションを計算")
   const size = el("span", { class: "try-it__size" })
   const progress = el("progress", { class: "try-it__progress", value: 0, hidden: "" })
@@ -54,12 +53,6 @@ export function setup(view) {
   const loadedModels = new Set()
   sizeNote()
   choice.addEventListener("change", sizeNote)
-  chips.addEventListener("click", event => {
-    if (event.target.matches(".attention-view__example")) {
-      input.value = event.target.textContent
-      compute()
-    }
-  })
 
   if (!canRun(view, status, go)) return
 

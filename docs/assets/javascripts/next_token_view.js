@@ -5,7 +5,7 @@
 // softmax(logits / T) and N greedy steps with generate(do_sample=False).
 
 import { argmax, draw, samplingDistribution, seededRandom, softmax, topIndices } from "./arithmetic.js"
-import { MB, canRun, el, encode, forward, loadModel, runOnEnter, setStatus, showFailure, shown, UserError, unreadable } from "./runtime.js"
+import { MB, canRun, el, exampleChips, encode, forward, loadModel, runOnEnter, setStatus, showFailure, shown, UserError, unreadable } from "./runtime.js"
 
 const BARS = 10 // the most likely tokens shown
 
@@ -20,8 +20,7 @@ export function setup(view) {
   const input = el("textarea", {
     class: "try-it__input", rows: 2, "aria-label": "書き出しの文", ".value": examples[0], spellcheck: "false",
   })
-  const chips = el("p", { class: "attention-view__examples" }, "例: ",
-    examples.map(text => el("button", { type: "button", class: "attention-view__example" }, text)))
+  const chips = exampleChips(examples, input, () => compute())
   const go = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "次のトークンの確率を計算")
   const size = el("span", { class: "try-it__size" },
     `初回はランタイムとモデルで ${(total / MB).toFixed(1)} MB を読み込みます(押したときだけ)`)
@@ -163,12 +162,6 @@ export function setup(view) {
 
   if (!canRun(view, status, go)) return
   go.addEventListener("click", compute)
-  chips.addEventListener("click", event => {
-    if (event.target.matches(".attention-view__example")) {
-      input.value = event.target.textContent
-      compute()
-    }
-  })
   runOnEnter(input, compute)
   greedy.addEventListener("click", () => step("greedy"))
   sample.addEventListener("click", () => step("sample"))

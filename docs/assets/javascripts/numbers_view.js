@@ -4,7 +4,7 @@
 // browser tests compare the greedy output and every attention weight with PyTorch on the page's examples.
 
 import { argmax, headWeights, parseKanji } from "./arithmetic.js"
-import { MB, UserError, canRun, el, loadModel, run, runOnEnter, setStatus, showFailure } from "./runtime.js"
+import { MB, UserError, canRun, el, exampleChips, loadModel, run, runOnEnter, setStatus, showFailure } from "./runtime.js"
 
 const READS = "一二三四五六七八九十百千万億"
 const LARGEST = 999_999_999 // the largest number in the training data
@@ -23,8 +23,7 @@ export function setup(view) {
   const state = { result: null, kind: "cross", layer: 0, head: 0 }
 
   const input = el("input", { class: "try-it__input numbers-view__input", type: "text", "aria-label": "漢数字", ".value": examples[0], spellcheck: "false" })
-  const chips = el("p", { class: "attention-view__examples" }, "例: ",
-    examples.map(text => el("button", { type: "button", class: "attention-view__example" }, text)))
+  const chips = exampleChips(examples, input, () => compute())
   const go = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "数字に直す")
   const size = el("span", { class: "try-it__size" }, `初回はランタイムとモデルで ${(total / MB).toFixed(1)} MB を読み込みます(押したときだけ)`)
   const progress = el("progress", { class: "try-it__progress", value: 0, hidden: "" })
@@ -116,12 +115,6 @@ export function setup(view) {
   if (!canRun(view, status, go)) return
   go.addEventListener("click", compute)
   runOnEnter(input, compute)
-  chips.addEventListener("click", event => {
-    if (event.target.matches(".attention-view__example")) {
-      input.value = event.target.textContent
-      compute()
-    }
-  })
   kind.addEventListener("change", () => { state.kind = kind.value; draw() })
   layer.addEventListener("change", () => { state.layer = Number(layer.value); draw() })
   head.addEventListener("change", () => { state.head = Number(head.value); draw() })

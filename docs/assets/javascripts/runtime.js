@@ -2,7 +2,9 @@
 //
 // onnxruntime-web (its WebAssembly build) and @huggingface/tokenizers, both served by this site (scripts/setup.sh takes
 // them from the npm registry at pinned versions and checks their SHA-256). Nothing is downloaded until the reader
-// asks, each file once per page (a model two views use is fetched once), and nothing the reader types leaves the page.
+// asks, and nothing the reader types leaves the page. What was downloaded is kept in the browser's Cache Storage, so a
+// model is fetched once for the whole site, not once per page: a model's folder is named by its contents' digest and
+// the cache by the runtime's (data-files on every box), so a new build never serves an old file.
 
 import { cutToLimit } from "./arithmetic.js"
 
@@ -26,11 +28,38 @@ export function el(tag, attributes = {}, ...children) {
   return node
 }
 
+const CACHE_PREFIX = "livenotes-files-"
+let cacheName = null
+
+/** Keep downloads in the Cache Storage named by this build's runtime digest; caches of other builds are removed. */
+export async function keepFilesIn(digest) {
+  if (!digest || !globalThis.caches || cacheName === CACHE_PREFIX + digest) return
+  cacheName = CACHE_PREFIX + digest
+  try {
+    for (const name of await caches.keys())
+      if (name.startsWith(CACHE_PREFIX) && name !== cacheName) await caches.delete(name)
+  } catch { /* storage off (a private window, a policy): every file is simply downloaded */ }
+}
+
+/** The response for url: from this build's cache when an earlier page kept it, else from the network (and kept). */
+async function fetchKept(url) {
+  let cache = null
+  try {
+    cache = cacheName && globalThis.caches ? await caches.open(cacheName) : null
+    const kept = cache && await cache.match(url)
+    if (kept) return kept
+  } catch { cache = null }
+  const response = await fetch(url)
+  // kept while the box reads it (the copy streams beside it); a failed put only means the next page downloads again
+  if (response.ok && cache) cache.put(url, response.clone()).catch(() => {})
+  return response
+}
+
 /** The bytes at url, telling onBytes how many arrived; a clear error naming the file when it fails. */
 export async function download(url, onBytes) {
   let response
   try {
-    response = await fetch(url)
+    response = await fetchKept(url)
   } catch (error) {
     throw new Error(`${url.split("/").slice(-2).join("/")} を読み込めませんでした(${error.message})`)
   }
@@ -159,6 +188,21 @@ export function setStatus(box, status, kind, message) {
   status.setAttribute("role", kind === "error" ? "alert" : "status")
 }
 
+/** One-click example texts: buttons that put their text in the input and run (not where the box cannot run). A
+ * text of several lines (a box that compares sentences) shows its lines joined by " / ". */
+export function exampleChips(examples, input, action) {
+  const chips = el("p", { class: "attention-view__examples" }, "例: ",
+    examples.map(text => el("button", { type: "button", class: "attention-view__example", "data-text": text },
+      text.split("\n").join(" / "))))
+  chips.addEventListener("click", event => {
+    const chip = event.target.closest(".attention-view__example")
+    if (!chip || input.closest("[data-state='unsupported']")) return
+    input.value = chip.dataset.text
+    action()
+  })
+  return chips
+}
+
 /** Enter runs the box (Shift+Enter is a new line); the Enter that confirms a Japanese IME conversion does not. */
 export function runOnEnter(input, action) {
   input.addEventListener("keydown", event => {
@@ -174,6 +218,7 @@ export async function loadModel(box, status, progress, root, folder, total) {
   let loaded = 0
   box.dataset.state = "loading"
   status.textContent = "モデルを準備しています…"
+  await keepFilesIn(box.dataset.files)
   const m = await model(root, folder, bytes => {
     if (box.dataset.state !== "loading") return // a file still arriving after another one failed
     loaded += bytes

@@ -9,7 +9,7 @@
 import {
   argmax, cosines, draw, groupEntities, meanPooled, samplingDistribution, softmax, topIndices,
 } from "./arithmetic.js"
-import { MB, canRun, el, encode, forward, loadModel, maxPositions, runOnEnter, setStatus, showFailure, shown, UserError } from "./runtime.js"
+import { MB, canRun, el, encode, exampleChips, unreadable, forward, loadModel, maxPositions, runOnEnter, setStatus, showFailure, shown, UserError } from "./runtime.js"
 
 // -- the tasks: each returns { answer: Node, tokens: [[label, ids]], notes: [string] } ---------------------
 
@@ -160,9 +160,10 @@ function setup(box) {
   const answer = el("div", { class: "try-it__answer", "aria-live": "polite" })
   const tokens = el("details", { class: "try-it__tokens", hidden: "" })
   const controls = generationControls(spec.task, settings)
+  const chips = exampleChips(JSON.parse(box.dataset.examples || "[]"), input, () => go())
   box.replaceChildren(
     el("p", { class: "try-it__title" }, "自分で試す", el("small", {}, " このブラウザの中だけで動き、入力はどこにも送られません")),
-    input, controls.node, el("div", { class: "try-it__actions" }, run, size), progress, status, answer, tokens)
+    input, chips, controls.node, el("div", { class: "try-it__actions" }, run, size), progress, status, answer, tokens)
   const hint = multiline ? "Enter で実行、Shift+Enter で改行" : "Enter で実行"
   input.setAttribute("title", hint)
 
@@ -189,7 +190,14 @@ function setup(box) {
       const result = await TASKS[spec.task](m, text, spec, controls)
       const took = (performance.now() - ready) / 1000
       const load = (ready - started) / 1000
-      answer.replaceChildren(result.answer, ...result.notes.map(note => el("p", { class: "try-it__note" }, note)))
+      // next to the answer, not only among the tokens: how much of the text this model could not read
+      const lost = result.tokens.reduce((sum, [, ids]) => sum + unreadable(m, ids), 0)
+      const warning = lost ? [el("p", { class: "try-it__warning", role: "note" },
+        `${lost} 個のトークンは、このモデルが読めない${m.byteLevel ? "文字のかけら" : "もの([UNK])"}になりました。` +
+        "このモデルは英語の文章だけで学習したので、日本語や絵文字を含む文の答えはあてになりません。" +
+        "上の例文を押すと、このモデルが読める英語の文で試せます。")] : []
+      answer.replaceChildren(...warning, result.answer,
+        ...result.notes.map(note => el("p", { class: "try-it__note" }, note)))
       tokens.replaceChildren(el("summary", {}, "トークナイザーが作ったトークン"),
         ...result.tokens.map(([label, ids]) => tokenView(m, label, ids)))
       tokens.hidden = false

@@ -254,7 +254,7 @@ def _snippet_cells(source: NotebookSource, snippet: Snippet, *, announce: bool) 
     if announce:
         took = source.texts.notebook_recipe_time.format(seconds=result.duration) if result and result.duration else ""
         cells.append(_markdown_cell(f"`{snippet.display_path}`{took}"))
-    cell = _code_cell(snippet.text.rstrip("\n"), {"livenotes": {"snippet": snippet.display_path}})
+    cell = _code_cell(snippet.shown_text.rstrip("\n"), {"livenotes": {"snippet": snippet.display_path}})
     if result is not None:
         cell["outputs"] = _outputs(result)
         cell["metadata"]["livenotes"].update(key=result.key, provenance=result.provenance)

@@ -32,10 +32,11 @@ def clean(text: str) -> str:
 
 
 def code_block(snippet: Snippet, indent: str = "") -> str:
-    """The snippet exactly as its file, as a fenced block (the copy button gives runnable code)."""
-    longest = max((len(run) for run in re.findall(r"`+", snippet.text)), default=0)
+    """The snippet as a reader runs it (Snippet.shown_text), as a fenced block (the copy button gives that code)."""
+    text = snippet.shown_text
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    body = snippet.text if snippet.text.endswith("\n") else snippet.text + "\n"
+    body = text if text.endswith("\n") else text + "\n"
     lines = [f'{fence}python title="{snippet.display_path}"', *body.splitlines(), fence]
     return "\n".join(indent + line if line else line for line in lines)
 

@@ -48,6 +48,13 @@ class Snippet:
         return f"snippets/{self.name}"
 
     @cached_property
+    def shown_text(self) -> str:
+        """The code as a reader sees and copies it: the file without its ``# livenotes:`` lines (comments for the
+        engine; the code runs the same without them)."""
+        kept = [line for line in self.text.splitlines(keepends=True) if not _OPTION_LINE.match(line.strip())]
+        return "".join(kept).lstrip("\n")
+
+    @cached_property
     def tree(self) -> ast.Module:
         """The parsed code (parsed once: imports and literals are read from it)."""
         return ast.parse(self.text, filename=str(self.path))

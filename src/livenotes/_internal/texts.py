@@ -61,6 +61,13 @@ class Texts:
     quiz_from_build: str = "(the answer comes from this build's output)"
     quiz_question: str = "Q{number}. {text}"
     quiz_check: str = "Check"
+    quiz_pick: str = "Choose one answer."
+    quiz_right: str = "Right!"
+    quiz_wrong: str = "Not quite. The answer is “{answer}”."
+    quiz_retry: str = "Try again"
+    quiz_reset: str = "Start over"
+    quiz_score: str = "{right} of {total} right ({checked} checked)"
+    quiz_section: str = "Read the section again"
     # the build report's table
     report_empty: str = "*(no snippet ran in this build)*"
     report_header: str = "| Snippet | Page | Status | Time | Cache |"

@@ -1,13 +1,16 @@
 """A quiz on a page (``{% quiz "chapter1.yml" %}``): questions from ``quizzes/``, answered in the browser.
 
-A question either states its answer (``answer:`` the index of the right choice) or takes it from this
-build's output of a snippet (``from_output:``, a snippet and a regular expression whose first group is
-the right choice). Such a question is re-keyed by every build: when the output changes, the answer key
-changes with it, and when the output no longer gives one of the choices, the build says so (an
-``invalid`` problem at the question's line) instead of keeping a stale key.
+A question either states its answer (``answer:`` the index of the right choice, and ``why:``, one line per
+choice saying why it is right or wrong) or takes it from this build's output of a snippet (``from_output:``, a
+snippet and a regular expression whose first group is the right choice). Such a question is re-keyed by every
+build: when the output changes, the answer key changes with it, and when the output no longer gives one of the
+choices, the build says so (an ``invalid`` problem at the question's line) instead of keeping a stale key.
 
-The page gets plain HTML (a fieldset per question, the key in ``data-answer``) and
-``docs/assets/javascripts/quiz.js`` checks the chosen answer and shows the explanation, offline.
+``section:`` names the part of the site to read again (a page path and anchor, as ``page/#anchor``).
+
+The page gets plain HTML (a fieldset per question, the key in ``data-answer``, the reader-facing words in the
+form's data attributes) and ``docs/assets/javascripts/quiz.js`` checks the chosen answer, says why, keeps the
+score and lets the reader try again, offline.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class Question:
     answer: int | None  # stated; None when it comes from an output
     from_output: FromOutput | None
     where: str  # quizzes/x.yml:LINE
+    why: tuple[str, ...] = ()  # one per choice (a stated answer needs them)
+    section: str | None = None  # "page/#anchor" under the site root
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def load_quiz(root: Path, name: str, where: str | None = None) -> Quiz:
 def _question(item: object, where: str) -> Question:
     if not isinstance(item, dict):
         raise SnippetError("a question is a mapping with question, choices, explanation and an answer", where)
-    unknown = set(item) - {"question", "choices", "answer", "from_output", "explanation"}
+    unknown = set(item) - {"question", "choices", "answer", "from_output", "explanation", "why", "section"}
     if unknown:
         raise SnippetError(f"unknown keys {sorted(unknown)}", where)
     text, choices, explanation = item.get("question"), item.get("choices"), item.get("explanation")
@@ -99,6 +104,16 @@ def _question(item: object, where: str) -> Question:
     answer, source = item.get("answer"), item.get("from_output")
     if (answer is None) == (source is None):
         raise SnippetError("give exactly one of answer: (a choice's index) or from_output: (snippet, pattern)", where)
+    why = item.get("why")
+    if why is None and answer is not None:
+        raise SnippetError("a stated answer says why each choice is right or wrong (why: one line per choice)", where)
+    if why is not None and (
+        not isinstance(why, list) or len(why) != len(choices) or not all(isinstance(w, str) and w.strip() for w in why)
+    ):
+        raise SnippetError(f"why: needs one line per choice ({len(choices)})", where)
+    section = item.get("section")
+    if section is not None and (not isinstance(section, str) or not re.fullmatch(r"[a-z0-9/_-]*/(#[\w-]+)?", section)):
+        raise SnippetError("section: is a page of the site and an anchor, as page/#anchor", where)
     from_output = None
     if answer is not None and (not isinstance(answer, int) or not 0 <= answer < len(choices)):
         raise SnippetError(f"answer must be the index of a choice (0 to {len(choices) - 1})", where)
@@ -115,7 +130,16 @@ def _question(item: object, where: str) -> Question:
         if compiled.groups < 1:
             raise SnippetError("pattern needs a group: its first group is the right choice", where)
         from_output = FromOutput(str(source["snippet"]), str(source["pattern"]), written_for)
-    return Question(text.strip(), tuple(choices), explanation.strip(), answer, from_output, where)
+    return Question(
+        text.strip(),
+        tuple(choices),
+        explanation.strip(),
+        answer,
+        from_output,
+        where,
+        tuple(w.strip() for w in why or ()),
+        section,
+    )
 
 
 def answer_key(quiz: Quiz, output_of: Callable[[str, str], str]) -> list[int]:
@@ -157,10 +181,17 @@ def _text(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
-def render_html(quiz: Quiz, key: list[int], texts: Texts) -> str:
-    """The quiz as a form; quiz.js reads ``data-answer`` and shows the explanation."""
+def render_html(quiz: Quiz, key: list[int], texts: Texts, site_root: str = "") -> str:
+    """The quiz as a form; quiz.js reads ``data-answer``, shows the chosen choice's why and the explanation."""
     slug = re.sub(r"[^a-z0-9]+", "-", quiz.name.lower()).strip("-")
-    parts = [f'<form class="livenotes-quiz" data-quiz="{html.escape(quiz.name)}" onsubmit="return false">']
+    words = {
+        "pick": texts.quiz_pick,
+        "right": texts.quiz_right,
+        "wrong": texts.quiz_wrong,
+        "score": texts.quiz_score,
+    }
+    said = " ".join(f'data-say-{name}="{html.escape(text, quote=True)}"' for name, text in words.items())
+    parts = [f'<form class="livenotes-quiz" data-quiz="{html.escape(quiz.name)}" {said} onsubmit="return false">']
     for number, (question, answer) in enumerate(zip(quiz.questions, key, strict=True), 1):
         name = f"{slug}-q{number}"
         from_build = f' <span class="livenotes-quiz__from-build">{html.escape(texts.quiz_from_build)}</span>'
@@ -175,11 +206,24 @@ def render_html(quiz: Quiz, key: list[int], texts: Texts) -> str:
                 f"{shown}</label>"
             )
         parts.append(
-            f'<button type="button" class="md-button livenotes-quiz__check">{html.escape(texts.quiz_check)}</button>'
+            f'<button type="button" class="md-button livenotes-quiz__check">{html.escape(texts.quiz_check)}</button> '
+            f'<button type="button" class="md-button livenotes-quiz__retry" hidden>{html.escape(texts.quiz_retry)}'
+            "</button>"
         )
         parts.append('<p class="livenotes-quiz__feedback" role="status" aria-live="polite"></p>')
-        parts.append(f'<div class="livenotes-quiz__explanation" hidden><p>{_text(question.explanation)}</p></div>')
+        parts.append('<div class="livenotes-quiz__explanation" hidden>')
+        for index, why in enumerate(question.why):
+            parts.append(f'<p class="livenotes-quiz__why" data-choice="{index}" hidden>{_text(why)}</p>')
+        parts.append(f"<p>{_text(question.explanation)}</p>")
+        if question.section:
+            href = html.escape(site_root + question.section, quote=True)
+            link = html.escape(texts.quiz_section)
+            parts.append(f'<p><a class="livenotes-quiz__section" href="{href}">{link}</a></p>')
+        parts.append("</div>")
         parts.append("</fieldset>")
+    parts.append('<p class="livenotes-quiz__score" role="status" aria-live="polite"></p>')
+    reset = html.escape(texts.quiz_reset)
+    parts.append(f'<button type="button" class="md-button livenotes-quiz__reset">{reset}</button>')
     parts.append("</form>")
     return "\n".join(parts)
 
@@ -207,7 +251,7 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
         return ctx.placeholder(ctx.problem(error))
     except _NoOutputYet as missing:
         return ctx.placeholder(ctx.pending(str(missing)))
-    return ctx.placeholder(render_html(quiz, key, ctx.texts))
+    return ctx.placeholder(render_html(quiz, key, ctx.texts, ctx.site_root))
 
 
 def _snippets(directive: Directive, project: Project) -> list[str]:
