@@ -104,6 +104,7 @@ def test_the_copy_button_gives_the_snippet_file_and_that_code_runs(
         block = tab.locator(
             "div.highlight", has=tab.locator(".filename", has_text="snippets/reading_log/perceptron.py")
         )
+        block.locator("xpath=ancestor::details[1]/summary").click()  # the code's fold: closed until asked
         block.scroll_into_view_if_needed()
         block.hover()
         block.locator('button[data-md-type="copy"]').click()  # Material 9.8: a button in the code's nav

@@ -41,6 +41,7 @@ TEXTS = Texts(
     notebook_admonition="メモ",
     notebook_rendering_title="生成中",
     notebook_rendering_body="このノートブックのページは、いま別のプロセスで作っています。できると自動で再読み込みされます。",
+    code_summary="コードを見る({path})",
     quiz_from_build="(答えはこのビルドの出力から)",
     quiz_question="問 {number}. {text}",
     quiz_check="答え合わせ",

@@ -33,6 +33,8 @@ class Texts:
     pending_body: str = "This snippet has no output yet{progress}. The page reloads when it is done."
     pending_progress: str = " (running in the background: {done} of {total} done{running})"
     pending_running: str = ", now <code>{snippet}</code>"
+    # the fold a snippet's code sits in (its output shows below it): the file's path as {path}
+    code_summary: str = "Code: {path}"
     # under each output: the versions and key it was made with
     provenance: str = "Run by this build: {details}"
     figure_alt: str = "figure {number} of snippets/{snippet}"

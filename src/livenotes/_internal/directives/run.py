@@ -1,10 +1,15 @@
 """``{% run "path.py" %}``: a snippet's code, as its file has it, and under it the output of this build.
 
+The code sits in a closed fold (one click opens it; the copy button is inside): a page reads as its ideas and what
+the examples printed, and the code is there for the reader who wants it.
+
 The snippet path is relative to ``snippets/``. Under ``mkdocs serve`` an output still being made shows as pending;
 a failure or a drift shows as a problem on the page (and a warning: ``--strict`` stops at it).
 """
 
 from __future__ import annotations
+
+import html
 
 from ..errors import SnippetError
 from ..project import Project
@@ -17,7 +22,10 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
         snippet = ctx.snippet(directive.arg)
     except SnippetError as error:
         return ctx.placeholder(ctx.problem(error))
-    code = ctx.placeholder(ctx.code_html(snippet))
+    summary = html.escape(ctx.texts.code_summary.format(path=snippet.display_path))
+    code = ctx.placeholder(
+        f'<details class="livenotes-code"><summary>{summary}</summary>\n{ctx.code_html(snippet)}\n</details>'
+    )
     if not ctx.execute:
         return code
     evaluation = ctx.evaluation(snippet.name)
