@@ -7,7 +7,10 @@
 - ``data/tweets/test.csv``: tweets rated by people (Hutto & Gilbert, ICWSM 2014), from the data archive in
   vaderSentiment's source distribution on PyPI (never installed or imported): an out-of-domain test set;
 - ``data/iris/iris.csv``: Fisher's iris measurements, from the scikit-learn wheel on PyPI (for its data
-  file only: the site never installs or imports scikit-learn).
+  file only: the site never installs or imports scikit-learn);
+- ``data/manpages_ja/{train,test}.txt``: Japanese prose, one paragraph a line, from Debian's manpages-ja (the JM
+  Project's translations of the Linux man pages; each page keeps the licence of its original, all DFSG-free): the
+  roff markup is dropped, and one page in ten, chosen by a hash of its name, is held out.
 
 Every download is checked against a pinned SHA-256, and so is every file written, so the held-out
 splits are the same on every machine. Runs only what is missing. Standard library only.
@@ -46,7 +49,8 @@ SKLEARN_WHEEL = (
 )
 IRIS_SPECIES = ["setosa", "versicolor", "virginica"]
 CLEAR_RATING = 0.5  # tweets whose mean human rating (-4..4) is within ±0.5 of neutral are left out
-TEST_SHARE = 10  # one review in ten is held out, chosen by a hash of its text
+MANPAGES_JA_DEB = ("manpages-ja", "0.5.0.0.20221215+dfsg-1", "4d270e9a1e83be4de0c072a110892a17dc9caa4b501257324006ac28d82c5743")
+TEST_SHARE = 10  # one review (one man page) in ten is held out, chosen by a hash of its text (its name)
 EXPECTED = json.loads((Path(__file__).with_name("data_checksums.json")).read_text())
 
 
@@ -118,8 +122,8 @@ def read_r_lazyload(folder: Path, base: str) -> dict[str, list[str]]:
 
 
 # -- the two data sets ---------------------------------------------------------------------------
-def fetch_austen(work: Path) -> None:
-    package, version, digest = AUSTEN_DEB
+def apt_unpack(work: Path, package: str, version: str, digest: str) -> Path:
+    """The files of one pinned Debian package (checked by its SHA-256), unpacked under work/x."""
     say(f"downloading {package} {version} with apt-get download")
     command = ["apt-get", "download", f"{package}={version}"]
     if subprocess.run(command, cwd=work, capture_output=True, check=False).returncode != 0:
@@ -130,7 +134,11 @@ def fetch_austen(work: Path) -> None:
     deb = next(work.glob(f"{package}_*.deb"))
     check(deb, digest)
     subprocess.run(["dpkg-deb", "-x", str(deb), str(work / "x")], check=True)
-    books = read_r_lazyload(work / "x/usr/lib/R/site-library/janeaustenr/data", "Rdata")
+    return work / "x"
+
+
+def fetch_austen(work: Path) -> None:
+    books = read_r_lazyload(apt_unpack(work, *AUSTEN_DEB) / "usr/lib/R/site-library/janeaustenr/data", "Rdata")
     out = DATA / "austen"
     out.mkdir(parents=True, exist_ok=True)
     for name, lines in books.items():
@@ -222,8 +230,67 @@ def fetch_iris(work: Path) -> None:
         writer.writerows([*row[:4], IRIS_SPECIES[int(row[4])]] for row in rows)
 
 
+# -- roff, just enough to read the prose of a man page ----------------------------------------------------
+WIDE = "\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"  # Japanese letters, kana, kanji, and full-width punctuation
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and kanji
+ROFF_NAMED = {"em": "—", "en": "–", "hy": "-", "mi": "-", "co": "©", "rg": "®", "tm": "™", "bu": "•", "aq": "'",
+              "dq": '"', "lq": "“", "rq": "”", "oq": "‘", "cq": "’", "ga": "`", "ti": "~", "ha": "^", "mu": "×",
+              "di": "÷", "<=": "≤", ">=": "≥", "!=": "≠", "->": "→", "<-": "←", "de": "°", "+-": "±", "rs": "\\"}
+ROFF_SINGLE = {"-": "-", "e": "\\", " ": " ", "~": " ", "0": " ", "\\": "\\", ".": ".", "'": "'", "`": "`"}
+# a font or size change, a string, a named character (\(xx, \[name]) or any other one-character escape
+ROFF_ESCAPE = re.compile(r"\\(?:f(?:\(..|\[[^\]]*\]|.)|s[+-]?\d+|\*(?:\(..|\[[^\]]*\]|.)|\((..)|\[([^\]]*)\]|(.))")
+ROFF_FONT = re.compile(r"^\.(B|I|SM|SB|[BIR][BIR])(?:\s+(.*))?$")  # .B word, .IR a b: words of the running text
+
+
+def _roff_unescape(line: str) -> str:
+    def one(match: re.Match) -> str:
+        two, named, single = match.groups()
+        if two or named:
+            return ROFF_NAMED.get(two or named, "")
+        return ROFF_SINGLE.get(single, "") if single is not None else ""  # fonts, sizes and strings: nothing
+
+    return ROFF_ESCAPE.sub(one, line)
+
+
+def _roff_paragraphs(text: str) -> list[str]:
+    """The running text of a man page, one paragraph each: any other request (.PP, .TP, .SH...) ends one."""
+    paragraphs, lines = [], []
+    for raw in text.splitlines():
+        font = ROFF_FONT.match(raw)
+        if font:  # alternating fonts (.BR) join their words without a space
+            words = [w.strip('"') for w in re.findall(r'"[^"]*"|\S+', font.group(2) or "")]
+            raw = ("" if len(font.group(1)) == 2 else " ").join(words)
+        line = "" if raw.startswith((".", "'")) else _roff_unescape(raw).strip()
+        if line:
+            lines.append(line)
+        elif lines:
+            paragraphs.append(" ".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append(" ".join(lines))
+    # the spaces a man page puts between Japanese and Latin letters (and where it broke a Japanese line) go
+    return [re.sub(f"(?<=[{WIDE}]) | (?=[{WIDE}])", "", " ".join(p.split())) for p in paragraphs]
+
+
+def fetch_manpages_ja(work: Path) -> None:
+    pages = apt_unpack(work, *MANPAGES_JA_DEB) / "usr/share/man/ja"
+    splits: dict[str, list[str]] = {"train": [], "test": []}
+    for page in sorted(pages.rglob("*.gz")):
+        name = page.relative_to(pages).as_posix()
+        held_out = int(hashlib.sha256(name.encode()).hexdigest(), 16) % TEST_SHARE == 0
+        for paragraph in _roff_paragraphs(gzip.decompress(page.read_bytes()).decode("utf-8")):
+            japanese = len(JAPANESE.findall(paragraph))
+            if japanese >= 5 and japanese >= 0.3 * len(paragraph.replace(" ", "")):  # prose, not option tables
+                splits["test" if held_out else "train"].append(paragraph)
+    for split, paragraphs in splits.items():
+        out = DATA / f"manpages_ja/{split}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
 def main() -> None:
-    fetchers = {"austen": fetch_austen, "rotten_tomatoes": fetch_reviews, "tweets": fetch_tweets, "iris": fetch_iris}
+    fetchers = {"austen": fetch_austen, "rotten_tomatoes": fetch_reviews, "tweets": fetch_tweets, "iris": fetch_iris,
+                "manpages_ja": fetch_manpages_ja}
     for folder, fetch in fetchers.items():
         wanted = {name: digest for name, digest in EXPECTED.items() if name.startswith(folder + "/")}
         if wanted and all((DATA / name).is_file() and sha256(DATA / name) == digest for name, digest in wanted.items()):

@@ -1,5 +1,6 @@
-"""The attention view and the next-token view in Chromium, against PyTorch: every layer and head of both models on
-the page's sentences, the next-token probabilities at three temperatures, greedy steps, seeded draws, bad input."""
+"""The attention view and the next-token view in Chromium, against PyTorch: every layer and head of every model they
+offer (English and Japanese) on the page's sentences, the next-token probabilities at three temperatures, greedy steps,
+seeded draws, bad input."""
 
 from __future__ import annotations
 
@@ -52,19 +53,19 @@ def pytorch_attentions(name: str, text: str) -> Any:
     return torch.stack(found.attentions, 1)[0].numpy()
 
 
-def pytorch_next(text: str, temperature: float) -> Any:
+def pytorch_next(name: str, text: str, temperature: float) -> Any:
     import torch
 
-    tokenizer, model = _pytorch("tiny-gpt2-austen")
+    tokenizer, model = _pytorch(name)
     with torch.no_grad():
         logits = model(**tokenizer(text, return_tensors="pt")).logits[0, -1]
     return torch.softmax(logits / temperature, dim=-1).numpy()
 
 
-def pytorch_greedy(text: str, steps: int) -> str:
+def pytorch_greedy(name: str, text: str, steps: int) -> str:
     import torch
 
-    tokenizer, model = _pytorch("tiny-gpt2-austen")
+    tokenizer, model = _pytorch(name)
     ids = tokenizer(text, return_tensors="pt")["input_ids"]
     with torch.no_grad():
         out = model.generate(ids, max_new_tokens=steps, do_sample=False, pad_token_id=tokenizer.pad_token_id)
@@ -111,20 +112,31 @@ def _matrix(view: Any) -> list[list[float]]:
     return rows
 
 
-def test_every_layer_and_head_of_both_models_equals_pytorch_on_the_pages_sentences(tab: tuple, site_url: str) -> None:
+def _choose(view: Any, spec: dict[str, Any], name: str) -> None:
+    """Choose the view's model ``name`` (a view that offers one model shows no choice)."""
+    if len(spec["models"]) > 1:
+        view.locator(f'.attention-view__models input[value="{spec["models"].index(name)}"]').check()
+
+
+HEADS = {"all-MiniLM-L6-v2": 6 * 12, "tiny-gpt2-austen": 2 * 4, "tiny-gpt2-ja": 2 * 4}  # layers x heads
+
+
+def test_every_layer_and_head_of_every_model_equals_pytorch_on_the_pages_sentences(tab: tuple, site_url: str) -> None:
     page, traffic = tab
     spec = export()["views"]["attention"]
+    assert {"all-MiniLM-L6-v2", "tiny-gpt2-austen", "tiny-gpt2-ja"} <= set(spec["models"])
     page.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
     view = page.locator(".attention-view")
     checked = 0
-    for index, name in enumerate(spec["models"]):
-        view.locator(f'.attention-view__models input[value="{index}"]').check()
-        for example in spec["examples"]:
+    for name in spec["models"]:
+        _choose(view, spec, name)
+        for example in spec["examples"][name]:
             _chip(view, example).click()
             assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
+            assert not view.locator(".attention-view__notes").inner_text().count("読めない"), (name, example)
             checked += _every_head_equals(view, pytorch_attentions(name, example), (name, example))
-    # every head of every layer of both models, on every sentence the view offers
-    assert checked == len(spec["examples"]) * (6 * 12 + 2 * 4)
+    # every head of every layer of every model, on every sentence the view offers for it
+    assert checked == sum(len(spec["examples"][name]) * HEADS[name] for name in spec["models"])
     traffic.assert_clean()
 
 
@@ -170,21 +182,25 @@ def _bars(view: Any) -> list[tuple[int, float]]:
 def test_the_next_token_bars_equal_pytorch_at_three_temperatures(tab: tuple, site_url: str) -> None:
     page, traffic = tab
     spec = export()["views"]["next-token"]
+    assert {"tiny-gpt2-austen", "tiny-gpt2-ja"} <= set(spec["models"])
     page.goto(f"{site_url}/inference/", wait_until="networkidle")
     view = page.locator(".next-token-view")
     checked = 0
-    for example in spec["examples"]:
-        _chip(view, example).click()
-        assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
-        for temperature in TEMPERATURES:
-            _set_slider(view, "温度", temperature)
-            want = pytorch_next(example, temperature)
-            bars = _bars(view)
-            assert len(bars) == 10
-            assert [i for i, _ in bars] == [int(i) for i in want.argsort()[::-1][:10]], (example, temperature)
-            assert all(abs(p - float(want[i])) <= PROBABILITY_TOLERANCE for i, p in bars), (example, temperature)
-            checked += 1
-    assert checked == len(spec["examples"]) * len(TEMPERATURES)
+    for name in spec["models"]:
+        _choose(view, spec, name)
+        for example in spec["examples"][name]:
+            _chip(view, example).click()
+            assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
+            for temperature in TEMPERATURES:
+                _set_slider(view, "温度", temperature)
+                want = pytorch_next(name, example, temperature)
+                bars = _bars(view)
+                assert len(bars) == 10
+                context = (name, example, temperature)
+                assert [i for i, _ in bars] == [int(i) for i in want.argsort()[::-1][:10]], context
+                assert all(abs(p - float(want[i])) <= PROBABILITY_TOLERANCE for i, p in bars), context
+                checked += 1
+    assert checked == sum(len(spec["examples"][name]) for name in spec["models"]) * len(TEMPERATURES)
     traffic.assert_clean()
 
 
@@ -207,15 +223,19 @@ def test_greedy_steps_equal_generate_and_seeded_draws_repeat(tab: tuple, site_ur
     spec = export()["views"]["next-token"]
     page.goto(f"{site_url}/inference/", wait_until="networkidle")
     view = page.locator(".next-token-view")
-    for example in spec["examples"]:
-        _chip(view, example).click()
-        assert _wait(page, view) == "done"
-        for step in range(1, GREEDY_STEPS + 1):
-            view.locator(".next-token__step").first.click()
-            page.wait_for_function(f"v => v.dataset.steps === '{step}'", arg=view.element_handle())
-        page.wait_for_function("v => !v.querySelector('.next-token__step').disabled", arg=view.element_handle())
-        got = view.locator(".next-token__text").get_attribute("data-text")
-        assert got == pytorch_greedy(example, GREEDY_STEPS), example
+    for name in reversed(spec["models"]):  # the English model last: the seeded draws below use it
+        _choose(view, spec, name)
+        for example in spec["examples"][name]:
+            _chip(view, example).click()
+            assert _wait(page, view) == "done"
+            for step in range(1, GREEDY_STEPS + 1):
+                if view.locator(".next-token__step").first.is_disabled():  # it wrote the end of a text: generate()
+                    break  # stops there too
+                view.locator(".next-token__step").first.click()
+                page.wait_for_function(f"v => v.dataset.steps === '{step}'", arg=view.element_handle())
+                page.wait_for_function("v => !v.dataset.stepping", arg=view.element_handle())
+            got = view.locator(".next-token__text").get_attribute("data-text")
+            assert got == pytorch_greedy(name, example, GREEDY_STEPS), (name, example)
 
     def draws(seed: int) -> str:
         view.locator('input[aria-label="くじの種"]').fill(str(seed))
@@ -234,24 +254,30 @@ def test_greedy_steps_equal_generate_and_seeded_draws_repeat(tab: tuple, site_ur
 
 
 @pytest.mark.parametrize(
-    ("selector", "path", "text", "said"),
+    ("selector", "path", "model", "text", "said"),
     [
-        (".attention-view", "chapter-1-4", "", "文を入力してください"),
-        (".attention-view", "chapter-1-4", "   \n ", "文を入力してください"),
-        (".attention-view", "chapter-1-4", "long " * 400, "最後の"),
-        (".attention-view", "chapter-1-4", "猫が好き 🐈", "読めない文字"),
-        (".next-token-view", "inference", "", "書き出しの文を入力してください"),
-        (".next-token-view", "inference", "She was very " * 30, "捨てた"),
-        (".next-token-view", "inference", "日本語の文 🐈", "読めない文字"),
+        (".attention-view", "chapter-1-4", 0, "", "文を入力してください"),
+        (".attention-view", "chapter-1-4", 0, "   \n ", "文を入力してください"),
+        (".attention-view", "chapter-1-4", 0, "long " * 400, "最後の"),
+        (".attention-view", "chapter-1-4", 0, "猫が好き 🐈", "3 個のトークンは、このモデルが読めない文字"),
+        (".attention-view", "chapter-1-4", 2, "吾輩は猫である。🐈", "4 個のトークンは、このモデルが読めない文字"),
+        (".attention-view", "chapter-1-4", 2, "ファイル" * 80, "最後の 16 トークン"),
+        (".next-token-view", "inference", 0, "", "書き出しの文を入力してください"),
+        (".next-token-view", "inference", 0, "She was very " * 30, "捨てた"),
+        (".next-token-view", "inference", 0, "日本語の文 🐈", "読めない文字"),
+        (".next-token-view", "inference", 1, "吾輩は", "2 個のトークンは、このモデルが読めない文字"),
     ],
-    ids=["empty", "spaces", "2000 characters", "Japanese and emoji", "empty prompt", "too long", "Japanese prompt"],
+    ids=["empty", "spaces", "2000 characters", "Japanese and emoji", "unknown kanji in Japanese", "Japanese too long",
+         "empty prompt", "too long", "Japanese prompt", "Japanese prompt, unknown kanji"],
 )
 def test_bad_input_gets_a_clear_message_in_the_view(
-    tab: tuple, site_url: str, selector: str, path: str, text: str, said: str
+    tab: tuple, site_url: str, selector: str, path: str, model: int, text: str, said: str
 ) -> None:
     page, traffic = tab
     page.goto(f"{site_url}/{path}/", wait_until="networkidle")
     view = page.locator(selector)
+    if model:
+        view.locator(f'.attention-view__models input[value="{model}"]').check()
     view.locator(".try-it__input").fill(text)
     view.locator(".try-it__run").click()
     page.wait_for_function("v => ['done', 'error'].includes(v.dataset.state)", arg=view.element_handle(), timeout=60000)
@@ -289,12 +315,12 @@ def test_the_published_models_are_the_boxes_files_and_small(built_site: Path) ->
     # one folder per model, named by its contents' digest (the browser keeps what it downloaded under that name)
     folders = {
         name: list((built_site / "models").glob(f"{name}-*/model.onnx"))
-        for name in ("all-MiniLM-L6-v2", "tiny-gpt2-austen")
+        for name in ("all-MiniLM-L6-v2", "tiny-gpt2-austen", "tiny-gpt2-ja")
     }
     assert all(len(found) == 1 for found in folders.values()), folders
-    # the tiny GPT-2's own files stay near a few MB; MiniLM is the similarity box's file, not a second copy
-    size = sum(f.stat().st_size for f in folders["tiny-gpt2-austen"][0].parent.iterdir())
-    assert size < 4_000_000
+    # the tiny GPT-2s' own files stay near a few MB; MiniLM is the similarity box's file, not a second copy
+    for name in ("tiny-gpt2-austen", "tiny-gpt2-ja"):
+        assert sum(f.stat().st_size for f in folders[name][0].parent.iterdir()) < 4_000_000, name
 
 
 def pytorch_numbers(text: str) -> tuple[str, dict[str, Any]]:
@@ -324,7 +350,8 @@ def test_the_numbers_view_writes_what_generate_writes_and_every_attention_equals
     page.goto(f"{site_url}/chapter-1-4/", wait_until="networkidle")
     view = page.locator(".numbers-view")
     checked = 0
-    for example in spec["examples"]:
+    examples = spec["examples"]["kanji-numbers"]
+    for example in examples:
         _chip(view, example).click()
         assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
         answer, attentions = pytorch_numbers(example)
@@ -332,7 +359,7 @@ def test_the_numbers_view_writes_what_generate_writes_and_every_attention_equals
         for kind, want in attentions.items():
             view.locator('select[aria-label="アテンション"]').select_option(kind)
             checked += _every_head_equals(view, want, (example, kind))
-    assert checked == len(spec["examples"]) * 3 * 2 * 4  # 3 kinds of attention, 2 layers, 4 heads
+    assert checked == len(examples) * 3 * 2 * 4  # 3 kinds of attention, 2 layers, 4 heads
     traffic.assert_clean()
 
 

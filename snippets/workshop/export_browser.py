@@ -34,11 +34,12 @@ MODELS = {  # checkpoint folder: (class, the outputs the browser reads, the inpu
         "My name is Sylvain and I work at Hugging Face in Brooklyn."]),
     "checkpoints/all-MiniLM-L6-v2": (AutoModel, ["last_hidden_state", "attentions"], [
         "I loved this movie.", "The film was wonderful.", "The pizza was cold and bland.", "Attention is all you need."]),
+    "checkpoints/tiny-gpt2-ja": (AutoModelForCausalLM, ["logits", "attentions"], []),
     # the Encoder-Decoder reads its input again at every step (30 tokens at most): no cache to export
     "checkpoints/kanji-numbers": (AutoModelForSeq2SeqLM, ["logits", "encoder_attentions", "decoder_attentions",
                                                           "cross_attentions"], []),
 }
-STRICTER = {"checkpoints/tiny-gpt2-austen": 0.0001}
+STRICTER = {"checkpoints/tiny-gpt2-austen": 0.0001, "checkpoints/tiny-gpt2-ja": 0.0001}
 BOXES = {  # box on a page: (task, checkpoint, prefilled text, settings)
     "sentiment": ("sentiment-analysis", "checkpoints/minilm-sentiment", "\n".join(MODELS["checkpoints/minilm-sentiment"][2][:6]), {}),
     "reviews": ("sentiment-analysis", "checkpoints/minilm-sentiment", "\n".join(
@@ -52,15 +53,18 @@ BOXES = {  # box on a page: (task, checkpoint, prefilled text, settings)
             "My name is Sylvain and I work at Hugging Face in Brooklyn.", {"aggregation_strategy": "simple"}),
     "similarity": ("feature-extraction", "checkpoints/all-MiniLM-L6-v2", "\n".join(MODELS["checkpoints/all-MiniLM-L6-v2"][2]), {}),
 }
-VIEWS = {  # a view on a page: the models it offers, and its one-click examples
-    "attention": {"models": ["all-MiniLM-L6-v2", "tiny-gpt2-austen"], "examples": [
-        "The animal didn't cross the street because it was too tired.",
-        "The animal didn't cross the street because it was too wide.",
-        "She was very happy to see him.", "I loved this movie."]},
-    "next-token": {"models": ["tiny-gpt2-austen"], "examples": [
-        "It is a truth universally", "She was", "In this course, we will teach you how to"]},
-    "numbers": {"models": ["kanji-numbers"], "examples": [
-        "三千五百二十一", "二万七", "五億八千百万三千六百六十五", "百", "十億"]},
+ENGLISH = ["The animal didn't cross the street because it was too tired.",
+           "The animal didn't cross the street because it was too wide.",
+           "She was very happy to see him.", "I loved this movie."]
+VIEWS = {  # a view on a page: the models it offers, and each model's one-click examples (in the language it reads)
+    "attention": {"models": ["all-MiniLM-L6-v2", "tiny-gpt2-austen", "tiny-gpt2-ja"], "examples": {
+        "all-MiniLM-L6-v2": ENGLISH, "tiny-gpt2-austen": ENGLISH,
+        "tiny-gpt2-ja": ["このコマンドはファイルを削除する。", "オプションを指定しない場合は、エラーになる。", "ファイルを"]}},
+    "next-token": {"models": ["tiny-gpt2-austen", "tiny-gpt2-ja"], "examples": {
+        "tiny-gpt2-austen": ["It is a truth universally", "She was", "In this course, we will teach you how to"],
+        "tiny-gpt2-ja": ["ファイルを", "このオプションは", "エラーが"]}},
+    "numbers": {"models": ["kanji-numbers"], "examples": {
+        "kanji-numbers": ["三千五百二十一", "二万七", "五億八千百万三千六百六十五", "百", "十億"]}},
 }
 
 
@@ -257,7 +261,7 @@ with tempfile.TemporaryDirectory() as scratch:
         quantize_dynamic(fp32, variants["int8"], weight_type=QuantType.QUInt8)
         tolerance = STRICTER.get(checkpoint, TOLERANCE)
         # measured on the boxes' texts and on every example of a view that offers the model
-        texts = texts + [e for view in VIEWS.values() if name in view["models"] for e in view["examples"] if e not in texts]
+        texts = texts + [e for view in VIEWS.values() for e in view["examples"].get(name, []) if e not in texts]
         results = {}
         for variant, path in variants.items():
             reference, candidate = pytorch(model, wanted), session(path)

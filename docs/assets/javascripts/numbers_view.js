@@ -17,8 +17,8 @@ const KINDS = {
 
 export function setup(view) {
   view.dataset.ready = "true"
-  const spec = JSON.parse(view.dataset.model)
-  const examples = JSON.parse(view.dataset.examples)
+  const [spec] = JSON.parse(view.dataset.models)
+  const examples = spec.examples
   const total = Number(view.dataset.runtimeBytes) + spec.bytes
   const state = { result: null, kind: "cross", layer: 0, head: 0 }
 

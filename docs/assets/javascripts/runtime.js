@@ -118,7 +118,8 @@ export function model(root, folder, onBytes) {
       const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] })
       const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig)
       const special = new Set(tokenizerJson.added_tokens.filter(t => t.special).map(t => t.id))
-      const byteLevel = tokenizerJson.model.type === "BPE"
+      // GPT-2's byte-level BPE (a Japanese character becomes byte pieces), not the Japanese model's BPE over characters
+      const byteLevel = tokenizerJson.decoder?.type === "ByteLevel"
       return { ort, session, tokenizer, config, special, byteLevel, tokenizerConfig }
     })().catch(error => { models.delete(url); throw error }))
   return models.get(url)
@@ -155,9 +156,10 @@ export async function forward(m, ids, inputs, output) {
   return rows
 }
 
-/** How a token looks to a reader: byte-level BPE tokens decoded one by one, a leading space shown as ␣. */
+/** How a token looks to a reader: byte-level BPE tokens decoded one by one, a space shown as ␣ (the Japanese
+ * model's ▁ too). WordPiece's "##face" is shown as it is: it says the token continues a word. */
 export function shown(m, id) {
-  if (!m.byteLevel) return m.tokenizer.id_to_token(id) // WordPiece: "##face" says it continues a word
+  if (!m.byteLevel) return m.tokenizer.id_to_token(id).replace(/\u2581/g, "␣")
   return m.tokenizer.decode([id]).replace(/ /g, "␣") || "␣"
 }
 
@@ -166,6 +168,16 @@ export function unreadable(m, ids) {
   const unk = m.tokenizerConfig.unk_token ?? "[UNK]"
   if (!m.byteLevel) return ids.filter(id => m.tokenizer.id_to_token(id) === unk).length
   return ids.filter(id => m.tokenizer.decode([id]).includes("\uFFFD")).length
+}
+
+/** What the reader is told next to the answer when ids hold tokens the model cannot read, or "" when none do. */
+export function unreadableNote(m, spec, ids) {
+  const lost = unreadable(m, ids)
+  if (!lost) return ""
+  const why = m.byteLevel ? "日本語や絵文字は 1 文字がバイトごとのかけらになる"
+    : `${m.tokenizerConfig.unk_token ?? "[UNK]"} は語彙にない文字`
+  return `${lost} 個のトークンは、このモデルが読めない文字です(${spec.reads}だけで学習したため。${why})。` +
+    "例文を押すと、このモデルが読める文で見られます。"
 }
 
 // -- what every box and view does the same way ------------------------------------------------------------
@@ -201,6 +213,30 @@ export function exampleChips(examples, input, action) {
     action()
   })
   return chips
+}
+
+/** The view's choice of model (radio buttons; none when it offers one) and the example chips of the chosen model:
+ * on a change the chips follow, an example of the previous model in the input is replaced, and onChange runs. */
+export function modelChoice(view, models, input, action, onChange = () => {}) {
+  const picker = el("fieldset", { class: "attention-view__models", ...(models.length < 2 ? { hidden: "" } : {}) },
+    el("legend", {}, "モデル"),
+    models.map((spec, i) => el("label", {},
+      el("input", { type: "radio", name: `${view.id || view.className}-model`, value: String(i), ...(i === 0 ? { checked: "" } : {}) }),
+      ` ${spec.label}`)))
+  const chosen = () => models[Number(picker.querySelector("input:checked").value)]
+  let previous = chosen()
+  input.value = previous.examples[0]
+  let chips = exampleChips(previous.examples, input, action)
+  picker.addEventListener("change", () => {
+    const spec = chosen()
+    const fresh = exampleChips(spec.examples, input, action)
+    chips.replaceWith(fresh)
+    chips = fresh
+    if (!input.value.trim() || previous.examples.includes(input.value)) input.value = spec.examples[0]
+    previous = spec
+    onChange(spec)
+  })
+  return { picker, chips: () => chips, chosen }
 }
 
 /** Enter runs the box (Shift+Enter is a new line); the Enter that confirms a Japanese IME conversion does not. */
