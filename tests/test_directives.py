@@ -80,3 +80,18 @@ def test_options_are_read_from_header_comments(tmp_path: Path) -> None:
     options = load_snippet(Project(tmp_path), "o.py").options
     assert (options.timeout, options.random_init) == (5.0, True)
     assert options.needs == ("a.py", "b.py") and options.produces == ("checkpoints/t",)
+
+
+def test_options_after_the_argument_are_read_and_checked() -> None:
+    page = parse_page(
+        "docs/p.md",
+        '{% run "a.py" fold %}\n{% run "b.py" %}\n{% run "c.py" fold fold %}\n{% run "d.py" unfold %}\n'
+        "{% build_report fold %}\n",
+        ENGINE_ONLY,
+    )
+    assert [(d.arg, d.options) for d in page.directives] == [("a.py", {"fold"}), ("b.py", frozenset())]
+    assert sorted(page.errors) == [3, 4, 5]
+    assert page.errors[3].message == "run: option fold twice (its options: fold, fold_all)"
+    assert page.errors[4].message == "run: unknown option unfold (its options: fold, fold_all)"
+    assert page.errors[5].message == "build_report: unknown option fold (its options: none)"
+    assert page.errors[5].where == "docs/p.md:5"

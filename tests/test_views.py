@@ -267,8 +267,18 @@ def test_greedy_steps_equal_generate_and_seeded_draws_repeat(tab: tuple, site_ur
         (".next-token-view", "inference", 0, "日本語の文 🐈", "読めない文字"),
         (".next-token-view", "inference", 1, "吾輩は", "2 個のトークンは、このモデルが読めない文字"),
     ],
-    ids=["empty", "spaces", "2000 characters", "Japanese and emoji", "unknown kanji in Japanese", "Japanese too long",
-         "empty prompt", "too long", "Japanese prompt", "Japanese prompt, unknown kanji"],
+    ids=[
+        "empty",
+        "spaces",
+        "2000 characters",
+        "Japanese and emoji",
+        "unknown kanji in Japanese",
+        "Japanese too long",
+        "empty prompt",
+        "too long",
+        "Japanese prompt",
+        "Japanese prompt, unknown kanji",
+    ],
 )
 def test_bad_input_gets_a_clear_message_in_the_view(
     tab: tuple, site_url: str, selector: str, path: str, model: int, text: str, said: str

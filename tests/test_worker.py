@@ -143,3 +143,54 @@ def test_a_worker_imports_torch_only_for_a_snippet_that_needs_more_than_the_stan
         assert engine.worker.starts == 1
     finally:
         engine.close()
+
+
+class _Page:
+    """Just enough of a page for the run directive's renderer (RenderContext), around one evaluation."""
+
+    where, page_uri, site_root, execute = "docs/p.md:3", "p.md", "", True
+    texts, libraries = SITE.texts, ()
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.evaluation_ = evaluation
+
+    def snippet(self, name: str) -> object:
+        return type("S", (), {"name": name, "display_path": f"snippets/{name}"})()
+
+    def evaluation(self, name: str) -> Evaluation:
+        return self.evaluation_
+
+    def placeholder(self, html: str) -> str:
+        return html
+
+    def code_html(self, snippet: object) -> str:
+        return "<pre>code</pre>"
+
+    def problem(self, error: object) -> str:
+        return f'<div class="livenotes-drift">{error}</div>'
+
+
+@pytest.mark.parametrize("option", ["", "fold", "fold_all"])
+def test_fold_hides_the_printed_numbers_and_fold_all_the_figures_too_but_never_a_drift(
+    scratch: Scratch, option: str
+) -> None:
+    from livenotes._internal.approved import Drift
+    from livenotes._internal.directives import Directive
+    from livenotes._internal.directives.run import SPEC
+
+    result = scratch.run("import matplotlib.pyplot as plt\nprint(42)\nplt.plot([1, 2])\nplt.show()\n")
+    directive = Directive("run", "x.py", 3, f'{{% run "x.py" {option} %}}', frozenset(option.split()))
+    shown = SPEC.render(directive, _Page(Evaluation(result, None)))  # type: ignore[arg-type]
+    printed = shown.index('<pre class="livenotes-stdout"')
+    figure = shown.index("<img")
+
+    def depth(at: int) -> int:  # how many folds are open at this point of the HTML
+        return shown[:at].count("<details") - shown[:at].count("</details>")
+
+    # "fold" puts the numbers in a fold, "fold_all" the whole output; the code's own fold is closed before either
+    assert depth(printed) == (option != "")
+    assert depth(figure) == (option == "fold_all")
+    assert SITE.texts.output_summary in shown if option == "fold_all" else SITE.texts.output_summary not in shown
+    drifted = Evaluation(result, Drift("approved/x.txt", "-41\n+42"))
+    shown = SPEC.render(directive, _Page(drifted))  # type: ignore[arg-type]
+    assert SITE.texts.output_summary not in shown and "livenotes-drift" in shown  # a drift is never folded away

@@ -46,8 +46,8 @@ def _pre(text: str, css: str) -> str:
 
 
 def provenance(result: Result, texts: Texts, libraries: tuple[str, ...] = ()) -> str:
-    """The small print under an output: Python, the site's ``libraries`` among those it used, its inputs, its key
-    (every library's version in the tooltip)."""
+    """The small print under an output, one click away: Python, the site's ``libraries`` among those it used, its
+    inputs, its key (every library's version in the tooltip)."""
     prov = result.provenance
     used = prov.get("libraries", {})
     shown = [f"Python {prov.get('python', '?')}"]
@@ -56,7 +56,9 @@ def provenance(result: Result, texts: Texts, libraries: tuple[str, ...] = ()) ->
     shown.append(f"key {result.key[:12]}")
     every = ", ".join(f"{name}=={version}" for name, version in used.items())
     text = clean(texts.provenance.format(details=" · ".join(shown)))
-    return f'<p class="livenotes-provenance" title="{clean(every)}">{text}</p>'
+    summary = clean(texts.provenance_summary)
+    shown_text = f'<p title="{clean(every)}">{text}</p>'
+    return f'<details class="livenotes-provenance"><summary>{summary}</summary>{shown_text}</details>'
 
 
 def problem(error: SnippetError, embedded_in: str | None = None, texts: Texts | None = None) -> str:
@@ -102,9 +104,14 @@ def figure_alt(snippet: str, number: int, figure: Figure, texts: Texts) -> str:
 
 
 def output_html(
-    evaluation: Evaluation, embedded_in: str | None = None, texts: Texts | None = None, libraries: tuple[str, ...] = ()
+    evaluation: Evaluation,
+    embedded_in: str | None = None,
+    texts: Texts | None = None,
+    libraries: tuple[str, ...] = (),
+    fold_text: bool = False,
 ) -> str:
-    """The output block under a snippet: text, figures, stderr (folded), provenance; or the problem."""
+    """The output block under a snippet: text (folded with ``fold_text``), figures, stderr (folded), provenance; or
+    the problem (a drift or failure is never folded away)."""
     texts = texts or Texts()
     result = evaluation.result
     if result.failure is not None:
@@ -112,7 +119,11 @@ def output_html(
     # outputs stay out of the search index: readers search the prose and the code, not printed numbers
     parts = [f'<div class="livenotes-output" data-snippet="{clean(result.snippet)}" data-search-exclude>']
     text = result.stdout + (result.display + "\n" if result.display is not None else "")
-    if text:
+    if text and fold_text:
+        printed = _pre(text, "livenotes-stdout")
+        summary = html.escape(texts.printed_summary)
+        parts.append(f'<details class="livenotes-printed"><summary>{summary}</summary>{printed}</details>')
+    elif text:
         parts.append(_pre(text, "livenotes-stdout"))
     for number, figure in enumerate(result.figures, 1):
         parts.append(

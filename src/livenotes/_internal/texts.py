@@ -35,8 +35,13 @@ class Texts:
     pending_running: str = ", now <code>{snippet}</code>"
     # the fold a snippet's code sits in (its output shows below it): the file's path as {path}
     code_summary: str = "Code: {path}"
+    # the fold of an output's printed text ({% run "path.py" fold %}: the figures stay in view)
+    printed_summary: str = "What it printed"
+    # the fold of a whole output, text and figures ({% run "path.py" fold_all %}); a problem is never folded away
+    output_summary: str = "Its output"
     # under each output: the versions and key it was made with
     provenance: str = "Run by this build: {details}"
+    provenance_summary: str = "How this output was made"
     figure_alt: str = "figure {number} of snippets/{snippet}"
     figure_alt_titled: str = "{title} ({source})"
     list_separator: str = ", "

@@ -1,6 +1,7 @@
 """Directives: the lines of a page the engine replaces, and the one parser that finds them (outside code fences).
 
-A directive is ``{% name %}`` or ``{% name "argument" %}`` on a line of its own. Each kind is declared once, as a
+A directive is ``{% name %}`` or ``{% name "argument" %}`` on a line of its own, with the options its kind
+declares after them (``{% run "path.py" fold %}``). Each kind is declared once, as a
 ``DirectiveSpec``: its name and argument, what it renders on the page (``render``), the snippets whose outputs it
 shows (``snippets``: the build evaluates them), and whether a chapter's notebook shows it (``run`` only). The
 engine's own (``run``, ``quiz``, ``build_report``) are in this package, one module each (registry.py lists them); a
@@ -27,7 +28,9 @@ if TYPE_CHECKING:  # the types a renderer is handed (none of these modules impor
     from ..snippet import Snippet
     from ..texts import Texts
 
-_DIRECTIVE = re.compile(r"""^\s*\{%\s*(?P<kind>[a-z_]+)\b\s*(?:"(?P<arg>[^"]*)")?\s*%\}\s*$""")
+_DIRECTIVE = re.compile(
+    r"""^\s*\{%\s*(?P<kind>[a-z_]+)\b\s*(?:"(?P<arg>[^"]*)")?(?P<options>(?:\s+[a-z_]+)*)\s*%\}\s*$"""
+)
 _LOOKS_LIKE_DIRECTIVE = re.compile(r"^\s*\{%.*%\}\s*$")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 # MkDocs' own front matter rule (mkdocs.utils.meta): a YAML block between --- lines at the very top
@@ -102,6 +105,7 @@ class DirectiveSpec:
     # snippets whose outputs it shows: the build evaluates them before any page renders
     snippets: Callable[[Directive, Project], list[str]] = field(default=lambda directive, project: [])
     in_notebook: bool = False  # a chapter's notebook shows it (as cells); others are left out of notebooks
+    options: frozenset[str] = frozenset()  # the words it may take after its argument (each one at most once)
 
 
 Registry = Mapping[str, DirectiveSpec]
@@ -115,6 +119,7 @@ class Directive:
     arg: str  # its argument ("" for none): the snippet path for "run", the quiz file for "quiz"
     line: int  # 1-based line in the page's file
     source: str  # the line as written
+    options: frozenset[str] = frozenset()  # the option words written after the argument
 
     @property
     def indent(self) -> str:
@@ -207,12 +212,19 @@ def parse_page(path: str, text: str, registry: Registry) -> Page:
         spec = registry.get(match.group("kind")) if match else None
         if spec is not None and match is not None:
             arg = match.group("arg")
-            if spec.argument and not arg:
+            options = match.group("options").split()
+            unknown = sorted({o for o in options if o not in spec.options})
+            repeated = sorted({o for o in options if options.count(o) > 1})
+            if unknown or repeated:
+                what = f"unknown option {', '.join(unknown)}" if unknown else f"option {', '.join(repeated)} twice"
+                allowed = ", ".join(sorted(spec.options)) or "none"
+                errors[lineno] = SnippetError(f"{spec.name}: {what} (its options: {allowed})", where)
+            elif spec.argument and not arg:
                 errors[lineno] = SnippetError(f"{spec.name} needs an argument in quotes, as in {spec.usage}", where)
             elif not spec.argument and arg is not None:
                 errors[lineno] = SnippetError(f"{spec.name} takes no argument: write {spec.usage}", where)
             else:
-                directives.append(Directive(spec.name, arg or "", lineno, line))
+                directives.append(Directive(spec.name, arg or "", lineno, line, frozenset(options)))
         elif _LOOKS_LIKE_DIRECTIVE.match(line):
             known = ", ".join(spec.usage for spec in registry.values())
             errors[lineno] = SnippetError(f"unknown directive (known: {known}): {line.strip()}", where)

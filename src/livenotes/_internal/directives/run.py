@@ -1,7 +1,9 @@
 """``{% run "path.py" %}``: a snippet's code, as its file has it, and under it the output of this build.
 
 The code sits in a closed fold (one click opens it; the copy button is inside): a page reads as its ideas and what
-the examples printed, and the code is there for the reader who wants it.
+the examples printed, and the code is there for the reader who wants it. With ``fold`` (``{% run "path.py" fold %}``)
+the printed text is folded too and only the figures show: for an output that is the proof of what the prose says.
+With ``fold_all`` the figures are folded with it: for a page whose prose and live view already show the idea.
 
 The snippet path is relative to ``snippets/``. Under ``mkdocs serve`` an output still being made shows as pending;
 a failure or a drift shows as a problem on the page (and a warning: ``--strict`` stops at it).
@@ -31,11 +33,23 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
     evaluation = ctx.evaluation(snippet.name)
     if evaluation is None:
         return code + "\n" + ctx.placeholder(ctx.pending(snippet.display_path))
-    return code + "\n" + ctx.placeholder(output_html(evaluation, ctx.where, ctx.texts, ctx.libraries))
+    shown = output_html(evaluation, ctx.where, ctx.texts, ctx.libraries, fold_text="fold" in directive.options)
+    if "fold_all" in directive.options and evaluation.problem is None:  # a drift or failure stays in view
+        summary = html.escape(ctx.texts.output_summary)
+        shown = f'<details class="livenotes-folded-output"><summary>{summary}</summary>{shown}</details>'
+    return code + "\n" + ctx.placeholder(shown)
 
 
 def _snippets(directive: Directive, project: Project) -> list[str]:
     return [directive.arg]
 
 
-SPEC = DirectiveSpec("run", '{% run "path.py" %}', True, _render, snippets=_snippets, in_notebook=True)
+SPEC = DirectiveSpec(
+    "run",
+    '{% run "path.py" %}',
+    True,
+    _render,
+    snippets=_snippets,
+    in_notebook=True,
+    options=frozenset({"fold", "fold_all"}),
+)
