@@ -69,6 +69,7 @@ def test_every_diagram_renders_from_the_shipped_script(browser: Any, site_url: s
 def test_every_figure_on_the_page_loads(tab: tuple, site_url: str, page_path: str, at_least: int) -> None:
     tab, traffic = tab
     tab.goto(f"{site_url}/{page_path}", wait_until="networkidle")
+    tab.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true })")  # folded ones too
     images = tab.locator(".livenotes-figure img")
     assert images.count() >= at_least
     for i in range(images.count()):
