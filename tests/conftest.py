@@ -1,4 +1,10 @@
-"""Shared fixtures: the real project, a scratch project with its own engine, a site built once."""
+"""Shared fixtures: the real project, a scratch project with its own engine, a site built once.
+
+The site (with the workshop's training, most of a fresh clone's `make test`) is built in the background from the
+moment the tests are collected, and the tests that stand on it run last: the others run meanwhile (`make test`
+on a fresh clone: about a minute less than building first). Every fixture of the real project waits for it, so no
+test reads a checkpoint that is still being trained.
+"""
 
 from __future__ import annotations
 
@@ -77,15 +83,15 @@ def _scratch_memo_per_test(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def project_engine() -> Iterator[Engine]:
-    """The real project's engine, sharing the real cache (a fresh clone simply computes everything)."""
+def project_engine(site_build: SiteBuild) -> Iterator[Engine]:
+    """The real project's engine, sharing the real cache (after the site's build, which computed everything)."""
     engine = Engine(Project(ROOT), runtime=RUNTIME)
     yield engine
     engine.close()
 
 
 @pytest.fixture(scope="session")
-def rerun_engine() -> Iterator[Engine]:
+def rerun_engine(site_build: SiteBuild) -> Iterator[Engine]:
     """The real project with a fresh worker that executes every snippet but the recipes again.
 
     Whatever the cache holds (CI may restore one), the loads and outputs it reports come from real runs;
@@ -120,18 +126,67 @@ class SiteBuild:
         return [r.split("-", 1)[1].strip() for r in records if r.startswith(("WARNING", "ERROR"))]
 
 
+class _BackgroundBuild:
+    """``mkdocs build`` of the real site into a temporary folder, started when the tests are collected."""
+
+    def __init__(self, site: Path) -> None:
+        self.site, self.log = site, site.with_name(site.name + ".log")
+        with self.log.open("w") as log:  # a file, not a pipe: a long build's log would fill a pipe and stall it
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            )
+
+    def result(self) -> SiteBuild:
+        try:
+            self.process.wait(timeout=1200)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            pytest.fail("the site's build took more than 20 minutes")
+        log = self.log.read_text(encoding="utf-8")
+        assert self.process.returncode == 0, log[-4000:]
+        return SiteBuild(self.site, log)
+
+    def stop(self) -> None:
+        """Ctrl-C, a failed session: the build stops as MkDocs stops on SIGTERM (no half-written checkpoint)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+_background: list[_BackgroundBuild] = []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the site's build now when a selected test stands on it (``trained``: every such fixture waits for it)."""
+    if session.config.option.collectonly:
+        return
+    if any(item.get_closest_marker("trained") for item in session.items):
+        factory: pytest.TempPathFactory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+        _background.append(_BackgroundBuild(factory.mktemp("site")))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for build in _background:
+        build.stop()
+
+
 @pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
-    """The real site, built once into a temporary folder.
+def site_build() -> SiteBuild:
+    """The real site, built once into a temporary folder (in the background: see the module's docstring).
 
     Not with --strict: a snippet that fails or drifts fails its own test (test_snippets.py) and is shown as such on
     its page, while every test of the reader's side still runs on the site. That the build warns of nothing else,
     which is what --strict adds, is test_site.py's.
     """
-    site = tmp_path_factory.mktemp("site")
-    done = mkdocs("build", "--site-dir", str(site), cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-4000:]
-    return SiteBuild(site, done.stderr)
+    assert _background, "pytest_collection_finish starts the build for every test marked trained"
+    return _background[0].result()
 
 
 @pytest.fixture(scope="session")
@@ -178,10 +233,12 @@ def tab(browser: Any, site_url: str) -> Iterator[tuple[Any, Traffic]]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by what it stands on (``trained``, ``browser``), from the fixtures it uses."""
+    """Mark each test by what it stands on (``trained``, ``browser``), from the fixtures it uses; the ``trained`` ones
+    run last (in their own order), while the site they stand on is built."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & _TRAINED:
             item.add_marker(pytest.mark.trained)
         if used & _BROWSER:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("trained") is not None)  # a stable sort keeps the order

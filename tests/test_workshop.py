@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from livenotes import Engine, Project
-from tests.conftest import ROOT, RUNTIME
+from tests.conftest import ROOT, RUNTIME, SiteBuild
 
 RECIPES = {
     "checkpoints/tiny-gpt2-austen": "workshop/pretrain_gpt2.py",
@@ -80,7 +80,7 @@ CONSUMERS = [
 
 
 @pytest.fixture(scope="module")
-def consumers_engine() -> Iterator[Engine]:
+def consumers_engine(site_build: SiteBuild) -> Iterator[Engine]:
     """A fresh worker that runs the four consumers again (each reads its own checkpoint: its loads are its own)."""
     names = {consumer for consumer, *_ in CONSUMERS}
     engine = Engine(Project(ROOT), rerun=lambda s: s.name in names, runtime=RUNTIME)
