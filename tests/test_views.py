@@ -79,12 +79,17 @@ def _wait(page: Any, view: Any) -> str:
     return str(view.get_attribute("data-state"))
 
 
+def _radio(view: Any, model: int) -> Any:
+    """The button that chooses the view's ``model``-th model (a view that offers one model hides its choice)."""
+    return view.locator(f'.attention-view__models input[value="{model}"]')
+
+
 def _computed(page: Any, site_url: str, path: str, selector: str, model: int = 0) -> Any:
     """The view on its page, after its run button was pressed with its prefilled text (with its ``model``-th model)."""
     page.goto(f"{site_url}/{path}/", wait_until="networkidle")
     view = page.locator(selector)
     if model:
-        view.locator(f'.attention-view__models input[value="{model}"]').check()
+        _radio(view, model).check()
     view.locator(".try-it__run").click()
     assert _wait(page, view) == "done", view.locator(".try-it__status").inner_text()
     return view
@@ -115,7 +120,7 @@ def _matrix(view: Any) -> list[list[float]]:
 def _choose(view: Any, spec: dict[str, Any], name: str) -> None:
     """Choose the view's model ``name`` (a view that offers one model shows no choice)."""
     if len(spec["models"]) > 1:
-        view.locator(f'.attention-view__models input[value="{spec["models"].index(name)}"]').check()
+        _radio(view, spec["models"].index(name)).check()
 
 
 HEADS = {"all-MiniLM-L6-v2": 6 * 12, "tiny-gpt2-austen": 2 * 4, "tiny-gpt2-ja": 2 * 4}  # layers x heads
@@ -287,7 +292,7 @@ def test_bad_input_gets_a_clear_message_in_the_view(
     page.goto(f"{site_url}/{path}/", wait_until="networkidle")
     view = page.locator(selector)
     if model:
-        view.locator(f'.attention-view__models input[value="{model}"]').check()
+        _radio(view, model).check()
     view.locator(".try-it__input").fill(text)
     view.locator(".try-it__run").click()
     page.wait_for_function("v => ['done', 'error'].includes(v.dataset.state)", arg=view.element_handle(), timeout=60000)

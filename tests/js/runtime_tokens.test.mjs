@@ -34,3 +34,9 @@ test("byte-level BPE: a piece of a character is what cannot be read; a space is 
   assert.equal(unreadable(m, [0, 2, 3]), 2)
   assert.match(unreadableNote(m, { reads: "英語" }, [0, 2, 3]), /バイトごとのかけら/)
 })
+
+test("every box and view says the same about its download: its size in MB once, then that it is here", async () => {
+  const { downloadNote } = await import("../../docs/assets/javascripts/runtime.js")
+  assert.equal(downloadNote(60_123_456), "初回はランタイムとモデルで 60.1 MB を読み込みます(押したときだけ)")
+  assert.equal(downloadNote(60_123_456, true), "モデルは読み込み済み")
+})

@@ -4,7 +4,7 @@
 // output_attentions=True on the page's sentences.
 
 import { headWeights, strongest } from "./arithmetic.js"
-import { MB, canRun, el, encode, loadModel, modelChoice, run, runOnEnter, setStatus, showFailure, shown, UserError, unreadableNote } from "./runtime.js"
+import { canRun, downloadNote, el, encode, loadModel, modelChoice, run, runOnEnter, setStatus, showFailure, shown, UserError, unreadableNote } from "./runtime.js"
 
 const SHOWN_LIMIT = 64 // tokens a view draws (the tiny GPT-2 reads 64 at most; a longer sentence is cut, and said so)
 const NUMBERS_UP_TO = 12 // a matrix this small writes each weight in its cell
@@ -39,9 +39,7 @@ export function setup(view) {
   const chosen = choice.chosen
   const sizeNote = () => {
     const spec = chosen()
-    size.textContent = loadedModels.has(spec.folder)
-      ? "モデルは読み込み済み"
-      : `初回はランタイムとモデルで ${((runtimeBytes + spec.bytes) / MB).toFixed(1)} MB を読み込みます(押したときだけ)`
+    size.textContent = downloadNote(runtimeBytes + spec.bytes, loadedModels.has(spec.folder))
   }
   const loadedModels = new Set()
   sizeNote()

@@ -6,7 +6,7 @@
 // softmax(logits / T) and N greedy steps with generate(do_sample=False).
 
 import { argmax, draw, samplingDistribution, seededRandom, softmax, topIndices } from "./arithmetic.js"
-import { MB, canRun, el, encode, forward, loadModel, modelChoice, runOnEnter, setStatus, showFailure, shown, UserError, unreadableNote } from "./runtime.js"
+import { canRun, downloadNote, el, encode, forward, loadModel, modelChoice, runOnEnter, setStatus, showFailure, shown, UserError, unreadableNote } from "./runtime.js"
 
 const BARS = 10 // the most likely tokens shown
 
@@ -24,8 +24,7 @@ export function setup(view) {
   const size = el("span", { class: "try-it__size" })
   const sizeNote = () => {
     const spec = choice.chosen()
-    size.textContent = loaded.has(spec.folder) ? "モデルは読み込み済み"
-      : `初回はランタイムとモデルで ${((runtimeBytes + spec.bytes) / MB).toFixed(1)} MB を読み込みます(押したときだけ)`
+    size.textContent = downloadNote(runtimeBytes + spec.bytes, loaded.has(spec.folder))
   }
   sizeNote()
   const progress = el("progress", { class: "try-it__progress", value: 0, hidden: "" })

@@ -4,7 +4,7 @@
 // browser tests compare the greedy output and every attention weight with PyTorch on the page's examples.
 
 import { argmax, headWeights, parseKanji } from "./arithmetic.js"
-import { MB, UserError, canRun, el, exampleChips, loadModel, run, runOnEnter, setStatus, showFailure } from "./runtime.js"
+import { UserError, canRun, downloadNote, el, exampleChips, loadModel, run, runOnEnter, setStatus, showFailure } from "./runtime.js"
 
 const READS = "一二三四五六七八九十百千万億"
 const LARGEST = 999_999_999 // the largest number in the training data
@@ -25,7 +25,7 @@ export function setup(view) {
   const input = el("input", { class: "try-it__input numbers-view__input", type: "text", "aria-label": "漢数字", ".value": examples[0], spellcheck: "false" })
   const chips = exampleChips(examples, input, () => compute())
   const go = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "数字に直す")
-  const size = el("span", { class: "try-it__size" }, `初回はランタイムとモデルで ${(total / MB).toFixed(1)} MB を読み込みます(押したときだけ)`)
+  const size = el("span", { class: "try-it__size" }, downloadNote(total))
   const progress = el("progress", { class: "try-it__progress", value: 0, hidden: "" })
   const status = el("p", { class: "try-it__status", role: "status" })
   const written = el("p", { class: "numbers-view__written", "aria-live": "polite" })
@@ -52,7 +52,7 @@ export function setup(view) {
     try {
       const reading = judge(text)
       const m = await loadModel(view, status, progress, view.dataset.root, spec.folder, total)
-      size.textContent = "モデルは読み込み済み"
+      size.textContent = downloadNote(total, true)
       setStatus(view, status, "running", "書いています…")
       const source = m.tokenizer.encode(text).ids
       const inputs = { input_ids: source }

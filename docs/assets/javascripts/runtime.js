@@ -170,6 +170,11 @@ export function unreadable(m, ids) {
   return ids.filter(id => m.tokenizer.decode([id]).includes("\uFFFD")).length
 }
 
+/** What a box says beside its button: the download its first run costs (bytes), or that the model is already here. */
+export function downloadNote(bytes, loaded = false) {
+  return loaded ? "モデルは読み込み済み" : `初回はランタイムとモデルで ${(bytes / MB).toFixed(1)} MB を読み込みます(押したときだけ)`
+}
+
 /** What the reader is told next to the answer when ids hold tokens the model cannot read, or "" when none do. */
 export function unreadableNote(m, spec, ids) {
   const lost = unreadable(m, ids)

@@ -9,7 +9,7 @@
 import {
   argmax, cosines, draw, groupEntities, meanPooled, samplingDistribution, softmax, topIndices,
 } from "./arithmetic.js"
-import { MB, canRun, el, encode, exampleChips, unreadable, forward, loadModel, maxPositions, runOnEnter, setStatus, showFailure, shown, UserError } from "./runtime.js"
+import { canRun, downloadNote, el, encode, exampleChips, unreadable, forward, loadModel, maxPositions, runOnEnter, setStatus, showFailure, shown, UserError } from "./runtime.js"
 
 // -- the tasks: each returns { answer: Node, tokens: [[label, ids]], notes: [string] } ---------------------
 
@@ -153,8 +153,7 @@ function setup(box) {
     "aria-label": "試す文", ".value": box.dataset.text, spellcheck: "false",
   })
   const run = el("button", { class: "md-button md-button--primary try-it__run", type: "button" }, "実行")
-  const size = el("span", { class: "try-it__size" },
-    `初回はランタイムとモデルで ${(Number(box.dataset.download) / MB).toFixed(1)} MB を読み込みます(押したときだけ)`)
+  const size = el("span", { class: "try-it__size" }, downloadNote(Number(box.dataset.download)))
   const progress = el("progress", { class: "try-it__progress", max: box.dataset.download, value: 0, hidden: "" })
   const status = el("p", { class: "try-it__status", role: "status" })
   const answer = el("div", { class: "try-it__answer", "aria-live": "polite" })
@@ -201,7 +200,7 @@ function setup(box) {
       tokens.replaceChildren(el("summary", {}, "トークナイザーが作ったトークン"),
         ...result.tokens.map(([label, ids]) => tokenView(m, label, ids)))
       tokens.hidden = false
-      size.textContent = "モデルは読み込み済み"
+      size.textContent = downloadNote(Number(box.dataset.download), true)
       show("done", `答えまで ${took.toFixed(2)} 秒` + (load > 0.05 ? `(その前にモデルの準備 ${load.toFixed(1)} 秒)` : ""))
       box.dataset.seconds = took
     } catch (error) {

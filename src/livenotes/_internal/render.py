@@ -45,6 +45,12 @@ def _pre(text: str, css: str) -> str:
     return f'<pre class="{css}"><code>{clean(text)}</code></pre>'
 
 
+def folded(css: str, summary: str, body: str) -> str:
+    """``body`` (HTML) in a closed fold whose one visible line is ``summary`` (text): how a page puts a snippet's code,
+    its printed numbers, its whole output, its stderr or its provenance one click away."""
+    return f'<details class="{css}"><summary>{clean(summary)}</summary>{body}</details>'
+
+
 def provenance(result: Result, texts: Texts, libraries: tuple[str, ...] = ()) -> str:
     """The small print under an output, one click away: Python, the site's ``libraries`` among those it used, its
     inputs, its key (every library's version in the tooltip)."""
@@ -56,9 +62,7 @@ def provenance(result: Result, texts: Texts, libraries: tuple[str, ...] = ()) ->
     shown.append(f"key {result.key[:12]}")
     every = ", ".join(f"{name}=={version}" for name, version in used.items())
     text = clean(texts.provenance.format(details=" · ".join(shown)))
-    summary = clean(texts.provenance_summary)
-    shown_text = f'<p title="{clean(every)}">{text}</p>'
-    return f'<details class="livenotes-provenance"><summary>{summary}</summary>{shown_text}</details>'
+    return folded("livenotes-provenance", texts.provenance_summary, f'<p title="{clean(every)}">{text}</p>')
 
 
 def problem(error: SnippetError, embedded_in: str | None = None, texts: Texts | None = None) -> str:
@@ -119,12 +123,9 @@ def output_html(
     # outputs stay out of the search index: readers search the prose and the code, not printed numbers
     parts = [f'<div class="livenotes-output" data-snippet="{clean(result.snippet)}" data-search-exclude>']
     text = result.stdout + (result.display + "\n" if result.display is not None else "")
-    if text and fold_text:
+    if text:
         printed = _pre(text, "livenotes-stdout")
-        summary = html.escape(texts.printed_summary)
-        parts.append(f'<details class="livenotes-printed"><summary>{summary}</summary>{printed}</details>')
-    elif text:
-        parts.append(_pre(text, "livenotes-stdout"))
+        parts.append(folded("livenotes-printed", texts.printed_summary, printed) if fold_text else printed)
     for number, figure in enumerate(result.figures, 1):
         parts.append(
             f'<figure class="livenotes-figure"><img src="data:image/png;base64,{figure.png_base64}" '
@@ -132,7 +133,7 @@ def output_html(
             f'alt="{clean(figure_alt(result.snippet, number, figure, texts))}"></figure>'
         )
     if result.stderr.strip():
-        parts.append(f'<details class="livenotes-stderr"><summary>stderr</summary>{_pre(result.stderr, "")}</details>')
+        parts.append(folded("livenotes-stderr", "stderr", _pre(result.stderr, "")))
     parts.append(provenance(result, texts, libraries))
     parts.append("</div>")
     if evaluation.problem is not None:

@@ -11,11 +11,9 @@ a failure or a drift shows as a problem on the page (and a warning: ``--strict``
 
 from __future__ import annotations
 
-import html
-
 from ..errors import SnippetError
 from ..project import Project
-from ..render import output_html
+from ..render import folded, output_html
 from . import Directive, DirectiveSpec, RenderContext
 
 
@@ -24,10 +22,8 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
         snippet = ctx.snippet(directive.arg)
     except SnippetError as error:
         return ctx.placeholder(ctx.problem(error))
-    summary = html.escape(ctx.texts.code_summary.format(path=snippet.display_path))
-    code = ctx.placeholder(
-        f'<details class="livenotes-code"><summary>{summary}</summary>\n{ctx.code_html(snippet)}\n</details>'
-    )
+    summary = ctx.texts.code_summary.format(path=snippet.display_path)
+    code = ctx.placeholder(folded("livenotes-code", summary, f"\n{ctx.code_html(snippet)}\n"))
     if not ctx.execute:
         return code
     evaluation = ctx.evaluation(snippet.name)
@@ -35,8 +31,7 @@ def _render(directive: Directive, ctx: RenderContext) -> str:
         return code + "\n" + ctx.placeholder(ctx.pending(snippet.display_path))
     shown = output_html(evaluation, ctx.where, ctx.texts, ctx.libraries, fold_text="fold" in directive.options)
     if "fold_all" in directive.options and evaluation.problem is None:  # a drift or failure stays in view
-        summary = html.escape(ctx.texts.output_summary)
-        shown = f'<details class="livenotes-folded-output"><summary>{summary}</summary>{shown}</details>'
+        shown = folded("livenotes-folded-output", ctx.texts.output_summary, shown)
     return code + "\n" + ctx.placeholder(shown)
 
 
