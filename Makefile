@@ -48,6 +48,7 @@ bench: setup-browser  ## builds, the serve edit loop, search candidates, 自分�
 	$(VENV)/python bench/try_it_timing.py
 	$(VENV)/python bench/views_timing.py
 	$(VENV)/python bench/page_weight.py
+	$(VENV)/python bench/page_length.py
 
 clean:
 	rm -rf site .cache

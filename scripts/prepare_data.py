@@ -10,7 +10,9 @@
   file only: the site never installs or imports scikit-learn);
 - ``data/manpages_ja/{train,test}.txt``: Japanese prose, one paragraph a line, from Debian's manpages-ja (the JM
   Project's translations of the Linux man pages; each page keeps the licence of its original, all DFSG-free): the
-  roff markup is dropped, and one page in ten, chosen by a hash of its name, is held out.
+  roff markup is dropped, and one page in ten, chosen by a hash of its name, is held out. Symbolic links (a page under
+  a second name) are skipped, each paragraph is kept once, and a held-out paragraph that is also in training is dropped
+  from the held-out set, so it holds nothing the model read.
 
 Every download is checked against a pinned SHA-256, and so is every file written, so the held-out
 splits are the same on every machine. Runs only what is missing. Standard library only.
@@ -274,14 +276,19 @@ def _roff_paragraphs(text: str) -> list[str]:
 
 def fetch_manpages_ja(work: Path) -> None:
     pages = apt_unpack(work, *MANPAGES_JA_DEB) / "usr/share/man/ja"
-    splits: dict[str, list[str]] = {"train": [], "test": []}
-    for page in sorted(pages.rglob("*.gz")):
+    # a paragraph once (dict keys keep the first place): boilerplate repeats across pages
+    splits: dict[str, dict[str, None]] = {"train": {}, "test": {}}
+    # 147 of the files are symbolic links to another page under a second name (copydir → mirrordir): read each page
+    # once, or its text lands in both splits
+    for page in sorted(p for p in pages.rglob("*.gz") if not p.is_symlink()):
         name = page.relative_to(pages).as_posix()
         held_out = int(hashlib.sha256(name.encode()).hexdigest(), 16) % TEST_SHARE == 0
         for paragraph in _roff_paragraphs(gzip.decompress(page.read_bytes()).decode("utf-8")):
             japanese = len(JAPANESE.findall(paragraph))
             if japanese >= 5 and japanese >= 0.3 * len(paragraph.replace(" ", "")):  # prose, not option tables
-                splits["test" if held_out else "train"].append(paragraph)
+                splits["test" if held_out else "train"].setdefault(paragraph)
+    # a held-out paragraph that training also reads (near-copies like jless and less share paragraphs) is not held out
+    splits["test"] = {paragraph: None for paragraph in splits["test"] if paragraph not in splits["train"]}
     for split, paragraphs in splits.items():
         out = DATA / f"manpages_ja/{split}.txt"
         out.parent.mkdir(parents=True, exist_ok=True)

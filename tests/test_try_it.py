@@ -20,6 +20,11 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "test-results"
 TOLERANCE = 0.01  # the issue's bound: a score within 0.01 of the page's printed value
+# a fold the reader can see that has no title of its own: the browser writes an English "Details" on it
+_BARE_DETAILS = (
+    "b => [...b.querySelectorAll('details')].filter(d => d.getClientRects().length && !d.querySelector('summary'))"
+    ".length"
+)
 _BOX = re.compile(r'<div class="try-it" data-box="(?P<box>[^"]+)" data-task=')
 
 
@@ -89,7 +94,9 @@ def test_every_box_on_every_page_answers_as_python_did(tab: tuple, site_url: str
         page.goto(f"{site_url}/{path}", wait_until="networkidle")
         for name in [n for p, n in population if p == path]:
             box = page.locator(f'.try-it[data-box="{name}"]').first
+            assert box.evaluate(_BARE_DETAILS) == 0, f"{path} {name}: a bar with no title (the browser's 'Details')"
             assert run_box(page, box) == "done", f"{path} {name}: {box.locator('.try-it__status').inner_text()}"
+            assert box.evaluate(_BARE_DETAILS) == 0, f"{path} {name}: a bar with no title after the answer"
             spec = export["boxes"][name]
             check_against_python(box, spec["task"], spec["python"])
             assert re.fullmatch(r"答えまで \d+\.\d\d 秒.*", box.locator(".try-it__status").inner_text())

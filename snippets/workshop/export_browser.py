@@ -289,7 +289,9 @@ boxes = {box: {"task": task, "model": checkpoint.removeprefix("checkpoints/"), "
          for box, (task, checkpoint, text, settings) in BOXES.items()}
 (OUT / "boxes.json").write_text(json.dumps({"boxes": boxes, "models": chosen, "views": VIEWS}, ensure_ascii=False, indent=1))
 
+# 超: over the tolerance (the column rounds to 4 places, so 0.0001 may be over a tolerance of 0.0001)
 print("チェックポイント        形式   サイズ     許容    確率の最大のずれ  アテンション  答え  採用")
 for name, variant, size, tolerance, worst, attention, same, used in rows:
-    print(f"{name:<22} {variant:<5} {size / 1e6:6.1f} MB  {tolerance:<6} {worst:14.4f}    {attention:<10}  "
+    over = "超" if worst > float(tolerance) else "  "
+    print(f"{name:<22} {variant:<5} {size / 1e6:6.1f} MB  {tolerance:<6} {worst:14.4f} {over} {attention:<10}  "
           f"{'同じ' if same else '違う'}  {'◀' if used else ''}")

@@ -45,7 +45,7 @@ import jinja2
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from . import glossary
+from . import glossary, notebook_css
 from .atomic import write_atomic
 from .disk_memo import DiskMemo
 from .lifeline import die_with_parent
@@ -61,7 +61,7 @@ _TOC_DEPTH = 6
 # what turns a snippet's fenced block into HTML on the pages (mkdocs.yml's markdown_extensions)
 _HIGHLIGHTING = ("pymdownx.highlight", "pymdownx.superfences")
 _HIGHLIGHTERS = ("markdown", "pymdown-extensions", "pygments")
-_FORMAT = "1"  # bump when what is stored for a rendering or a page's search entries changes
+_FORMAT = "2"  # bump when what is stored for a rendering or a page's search entries changes
 SEARCH_PLUGIN = "material/search"
 
 
@@ -170,7 +170,7 @@ class PageCaches:
 
     def _rendering(self, source: Path, arrivals: Path | None) -> dict[str, Any]:
         data = source.read_bytes()
-        options = json.dumps([_FORMAT, _OPTIONS, _TOC_DEPTH], sort_keys=True)
+        options = json.dumps([_FORMAT, _OPTIONS, _TOC_DEPTH, _source_of(notebook_css)], sort_keys=True)
         path = self.renderings.path(hashlib.sha256(data).hexdigest(), options)
         self._reap_helpers()
         remembered = self.renderings.read(path)
@@ -228,7 +228,7 @@ class PageCaches:
     # -- glossary links --------------------------------------------------------------------------
     def linked(self, html: str, base_url: str, terms: object, link: Callable[[], str]) -> str:
         """``link()`` (the glossary's links on this page), or what it gave last time for the same input."""
-        return self.links.recall(_glossary_code(), repr(terms), base_url, html, make=link)
+        return self.links.recall(_source_of(glossary), repr(terms), base_url, html, make=link)
 
     # -- highlighted code ------------------------------------------------------------------------
     def code_html(self, fenced: str) -> str:
@@ -306,6 +306,9 @@ def _render(source: Path) -> dict[str, Any]:
     content = convert.nb2html(str(source), **_OPTIONS)
     # with no MathJax URL the converter still writes an empty loader tag
     content = content.replace('<script src=""> </script>', "")
+    # JupyterLab's whole stylesheet comes with every page; keep what this page's HTML can use (notebook_css.py)
+    html_only, css = notebook_css.split_styles(content)
+    content = f"<style>{notebook_css.used_css(css, html_only)}</style>\n{html_only}"
     # the table of contents: the notebook as Markdown, read the way mkdocs-jupyter reads it
     md = markdown.Markdown(extensions=[TocExtension(toc_depth=_TOC_DEPTH)])
     md.convert(convert.nb2md(str(source)))
@@ -313,9 +316,9 @@ def _render(source: Path) -> dict[str, Any]:
 
 
 @cache
-def _glossary_code() -> str:
-    """The source of the glossary module: a change to how terms are linked invalidates the remembered links."""
-    return Path(glossary.__file__).read_text(encoding="utf-8")
+def _source_of(module: Any) -> str:
+    """A module's source: a change to how terms are linked or CSS is cut invalidates what was remembered."""
+    return Path(module.__file__).read_text(encoding="utf-8")
 
 
 def main() -> None:
