@@ -12,7 +12,7 @@
   Project's translations of the Linux man pages; each page keeps the licence of its original, all DFSG-free): the
   roff markup is dropped, and one page in ten, chosen by a hash of its name, is held out. Symbolic links (a page under
   a second name) are skipped, each paragraph is kept once, and a held-out paragraph that is also in training is dropped
-  from the held-out set, so it holds nothing the model read.
+  from the held-out set, so the model has read no held-out paragraph word for word (near-copies may remain).
 
 Every download is checked against a pinned SHA-256, and so is every file written, so the held-out
 splits are the same on every machine. Runs only what is missing. Standard library only.

@@ -209,6 +209,22 @@ def test_the_next_token_bars_equal_pytorch_at_three_temperatures(tab: tuple, sit
     traffic.assert_clean()
 
 
+# what docs/inference.md says of the Japanese model's next token after 「ファイルを」, read off this build's checkpoint
+_JA_NEXT_WORDS = ("利用", "セット", "起動", "上書き", "削除")
+
+
+def test_what_the_inference_page_says_of_the_japanese_models_next_token_holds(built_site: Path) -> None:
+    page = (ROOT / "docs" / "inference.md").read_text(encoding="utf-8")
+    named = "「ファイルを」の次に" + "".join(f"「{word}」" for word in _JA_NEXT_WORDS)
+    assert named in page, "the page names other words: change _JA_NEXT_WORDS with it"
+    assert "どれも 2% に届かない確率で迷っている" in page
+    probabilities = pytorch_next("tiny-gpt2-ja", "ファイルを", 1.0)
+    tokenizer, _ = _pytorch("tiny-gpt2-ja")
+    top = [tokenizer.decode([int(i)]) for i in probabilities.argsort()[::-1][:10]]
+    assert set(_JA_NEXT_WORDS) <= set(top), top
+    assert float(probabilities.max()) < 0.02
+
+
 def test_top_k_and_top_p_reshape_the_bars_without_running_the_model_again(tab: tuple, site_url: str) -> None:
     page, _ = tab
     view = _computed(page, site_url, "inference", ".next-token-view")
