@@ -44,9 +44,10 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", help="page folders (default: every page)")
     parser.add_argument("--sections", action="store_true", help="print each ## section's height")
     args = parser.parse_args()
-    pages = args.pages or site_pages(SITE)
-    if not site_pages(SITE):
+    every = site_pages(SITE)
+    if not every:
         raise SystemExit("no site/: run `make build` first")
+    pages = args.pages or every
     print(f"{'page':<34} {'px at 1280, folds closed':>26}")
     with served(SITE) as origin, chromium() as browser, open_tab(browser, origin) as (page, _):
         for path in pages:
