@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from livenotes._internal import cache_key, execution, worker
+from livenotes._internal import cache_key, execution, figure_png, worker
 from livenotes._internal.errors import SnippetError
 from livenotes._internal.protocol import Progress, Ready, Reply, Request, read_message
 from livenotes._internal.results import Figure
@@ -46,7 +46,13 @@ def test_a_line_that_is_no_message_is_refused() -> None:
 def test_the_key_covers_how_snippets_run_and_not_the_worker_process() -> None:
     # run_snippet and prepare shape every output, and so does the site's profile (its prepare, seed and guard): the
     # key digests what their files mean; worker.py only manages the process
-    shaping = (execution.run_snippet, execution.prepare, RUNTIME.module.prepare, checkpoint_guard.install)
+    shaping = (
+        execution.run_snippet,
+        execution.prepare,
+        figure_png.compact,
+        RUNTIME.module.prepare,
+        checkpoint_guard.install,
+    )
     defined_in = {Path(inspect.getsourcefile(f) or "") for f in shaping}
     keyed = {*cache_key.WORKER_SOURCES, *RUNTIME.module.SOURCES}
     assert defined_in <= keyed, defined_in - keyed

@@ -32,7 +32,7 @@ from .snippet import Snippet
 CACHE_FORMAT = 2
 # how a snippet runs in the worker (not how the worker process is managed: that changes no output); the site's
 # runtime profile adds its own files (Runtime.key)
-WORKER_SOURCES = (Path(__file__).with_name("execution.py"),)
+WORKER_SOURCES = (Path(__file__).with_name("execution.py"), Path(__file__).with_name("figure_png.py"))
 
 
 def engine_digest() -> str:

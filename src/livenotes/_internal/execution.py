@@ -17,7 +17,6 @@ import io
 import os
 import random
 import resource
-import struct
 import sys
 import tempfile
 import threading
@@ -27,6 +26,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from .errors import SnippetError
+from .figure_png import compact, png_size
 from .protocol import Reply, Request
 from .results import Figure
 from .runtime import PLAIN_PROFILE, Profile
@@ -70,10 +70,6 @@ def _seed_everything() -> None:
     _profile().seed()  # the libraries the profile prepared (numpy, torch) seed themselves there
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
-    return struct.unpack(">II", png[16:24])
-
-
 def _titles(figure: Any) -> list[str]:
     """The figure's own words for what it shows: its suptitle, else the titles of its axes."""
     suptitle = figure.get_suptitle()
@@ -92,8 +88,8 @@ def _collect_figures() -> list[Figure]:
         buffer = io.BytesIO()
         # like a notebook's inline figures: cropped to what was drawn, so no label is cut off
         figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-        png = buffer.getvalue()
-        width, height = _png_size(png)
+        png = compact(buffer.getvalue())
+        width, height = png_size(png)
         figures.append(Figure(base64.b64encode(png).decode(), width, height, _titles(figure)))
     plt.close("all")
     return figures
