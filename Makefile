@@ -22,7 +22,7 @@ test: setup-browser  ## every snippet against its approved output, the strict bu
 	node --test tests/js/
 	$(VENV)/python -m pytest --durations=15
 
-test-fast: setup  ## the author's tier: what needs neither the trained checkpoints nor a browser (about 2 minutes)
+test-fast: setup  ## the author's tier: what needs neither the trained checkpoints nor a browser (about 1.5 minutes)
 	$(VENV)/ruff check src tests bench
 	node --test tests/js/
 	$(VENV)/python -m pytest -m "not trained and not browser" --durations=5

@@ -95,8 +95,9 @@ def _box(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: 
         folders = manifest["pages"].get(page, [])
         wheel = (manifest.get("site_url") or "").rstrip("/") + "/downloads/" + manifest["fetch"]["wheel"]
         body += [
-            "このページのコードは、レシピ(モデルを学習するもの)を除いて、pip だけがある空のフォルダーで次の 2 行を"
-            "実行したあと、コピーしてそのまま動かせる。出力はこのページと同じになるはず(時間を測った値は毎回変わる)。"
+            "このページのコードは、レシピ(モデル工房でモデルを作るもの)を除いて、pip だけがある空のフォルダーで"
+            "次の 2 行を実行したあと、コピーしてそのまま動かせる。"
+            "出力はこのページと同じになるはず(時間を測った値は毎回変わる)。"
             "ライブラリの版がビルドと違うと、数値の最後の桁や、サンプリングで選ばれた文が変わることがある。",
             "",
             "```bash",
@@ -104,8 +105,9 @@ def _box(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: 
             f"livenotes-fetch {page}",
             "```",
             "",
-            "1 行目は取得用のコマンド `livenotes-fetch` と、コードが import するライブラリ(transformers、torch、"
-            "numpy、matplotlib、matplotlib-fontja)を入れる。版を決めているのは transformers だけ(5 以上 6 未満)で、"
+            "1 行目は取得用のコマンド `livenotes-fetch` と、このサイトのコードが import するライブラリ"
+            "(transformers、torch、numpy、matplotlib、matplotlib-fontja。このページでは使わないものもある)を入れる。"
+            "版を決めているのは transformers だけ(5 以上 6 未満)で、"
             "入っている版がその範囲の外なら、pip がその範囲の版に入れ替える。ほかの 4 つは版を決めていないので、"
             "入っていれば古くても新しくてもそのまま使い、なければ pip が選ぶ版(ふつうはその時点の最新)を入れる。"
             "ビルドが使った版は、リポジトリの `constraints.txt` にある。",
@@ -140,7 +142,8 @@ def _box(page: str, manifest: dict[str, Any] | None, spec: BundleSpec, retrain: 
                 "直接読むフォルダーとライブラリだけなので、それだけではレシピで作り直せないことが多い。"
                 "レシピが読む学習用のデータ(オースティンの本文 `data/austen`、評価用のツイート `data/tweets` など)は、"
                 "このページのコードが読まなければ 2 行目では届かない。固有表現抽出のレシピが使う Faker も、"
-                "1 行目では入らない。足りないものがあると、レシピはそこでエラーになって止まる。作り直すなら、"
+                "ブラウザ用の書き出しが使う onnx と onnxruntime も、1 行目では入らない。"
+                "足りないものがあると、レシピはそこでエラーになって止まる。作り直すなら、"
                 "リポジトリを clone して `make build` を実行する(セットアップがデータを取ってきてハッシュを確かめ、"
                 "ライブラリを入れてから、レシピを順に実行する)。",
                 "",
