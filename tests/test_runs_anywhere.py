@@ -100,12 +100,18 @@ def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prin
     consumers = {n for n in PROJECT.all_snippets() if not load_snippet(PROJECT, n).options.produces}
     shown = {name for snippets in pages.values() for name in snippets}
     assert consumers <= shown, f"not shown on any page: {sorted(consumers - shown)}"
+    folders = {page: tmp_path_factory.mktemp("reader-" + page.replace("/", "-")) for page in pages}
+
+    def fetch(page: str) -> subprocess.CompletedProcess[str]:
+        assert not folders[page].is_relative_to(ROOT.resolve())
+        return subprocess.run(["livenotes-fetch", page], env=reader, cwd=folders[page], capture_output=True, text=True)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each page's own folder: two fetches at a time
+        fetched = dict(zip(pages, pool.map(fetch, pages), strict=True))
     jobs: list[tuple[Path, str, str]] = []  # (folder, snippet, code): each snippet once, on the first page showing it
     for page, snippets in pages.items():
-        folder = tmp_path_factory.mktemp("reader-" + page.replace("/", "-"))
-        assert not folder.is_relative_to(ROOT.resolve())
-        fetched = subprocess.run(["livenotes-fetch", page], env=reader, cwd=folder, capture_output=True, text=True)
-        assert fetched.returncode == 0, f"livenotes-fetch {page}:\n{fetched.stderr[-3000:]}"
+        folder = folders[page]
+        assert fetched[page].returncode == 0, f"livenotes-fetch {page}:\n{fetched[page].stderr[-3000:]}"
         for name, code in snippets.items():
             assert code == load_snippet(PROJECT, name).shown_text, f"{page} shows {name} altered"
             if name in consumers and all(name != job[1] for job in jobs):
