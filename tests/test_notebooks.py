@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from livenotes import (
     notebook_uri,
     parse_page,
 )
+from livenotes._internal.figure_png import png_size
 from tests.conftest import ROOT, SITE, Scratch
 
 CHAPTERS = [
@@ -53,10 +55,7 @@ def _output_text(cell: nbformat.NotebookNode) -> str:
             size = output.metadata.get("image/png", {})
             width, height = size.get("width"), size.get("height")
             if width is None:  # executed by nbclient: read the size from the PNG header
-                import base64
-                import struct
-
-                width, height = struct.unpack(">II", base64.b64decode(output.data["image/png"])[16:24])
+                width, height = png_size(base64.b64decode(output.data["image/png"]))
             text += f"[figure {figures}: {width}x{height} png]\n"
         elif output.output_type == "error":
             text += f"{output.ename}: {output.evalue}\n"

@@ -101,9 +101,9 @@ def test_on_every_page_the_two_commands_of_its_box_then_each_copied_snippet_prin
     shown = {name for snippets in pages.values() for name in snippets}
     assert consumers <= shown, f"not shown on any page: {sorted(consumers - shown)}"
     folders = {page: tmp_path_factory.mktemp("reader-" + page.replace("/", "-")) for page in pages}
+    assert not any(folder.is_relative_to(ROOT.resolve()) for folder in folders.values())
 
     def fetch(page: str) -> subprocess.CompletedProcess[str]:
-        assert not folders[page].is_relative_to(ROOT.resolve())
         return subprocess.run(["livenotes-fetch", page], env=reader, cwd=folders[page], capture_output=True, text=True)
 
     with ThreadPoolExecutor(max_workers=2) as pool:  # each page's own folder: two fetches at a time
